@@ -1,0 +1,175 @@
+"""Exponential-propagator approximation (Sec. IV B, Sec. V A, App. E).
+
+The EPA keeps only the pole of phi_j: G_j(t) ~ exp(-i E'_j t - Gamma_j t/2), Eq. (53).
+`nadlib.propagator(m, t, method="epa")` and `correlation_matrix(..., method="epa")`
+give the EPA dynamics; this module holds the EPA gain rates Lambda^+(t) (54), their
+asymptotic values (55), and the error analysis of App. E: the residue weight, the
+arc error, the bound (E5) and its envelope u(tau) (E6).
+
+Conventions (DESIGN.md, equations.md findings 4-5): the time-dependent rates (54)
+use the pole of Eq. (36) by default ("shifted", as the Fig. 4 lines); the
+asymptotic rates (55) use E_j and Gamma_j = 2 pi J_N(E_j) ("golden"), as the paper
+states after Eq. (53).  Either keyword selects the other.
+"""
+from __future__ import annotations
+
+import numpy as np
+from scipy import special
+
+from .exact import _rule_for, _scalar_baths
+from .model import Baths
+from .quadrature import fermi_average, gauss_legendre
+from .spectral import _check_times, propagator, residue_weight
+
+__all__ = ["pole", "lambda_plus", "asymptotic_rates", "epa_phi", "arc_error", "error_bound",
+           "u_envelope", "u_envelope_bessel"]
+
+
+def pole(m, convention="shifted"):
+    """EPA pole positions w0_j = E_j - i Gamma_j / 2 in the chosen convention. Shape (2,), complex."""
+    if convention == "shifted":
+        return m.E_shifted - 0.5j * m.Gamma_j
+    if convention == "golden":
+        return m.E - 0.5j * m.Gamma_golden
+    raise ValueError(f"convention must be 'shifted' or 'golden', got {convention!r}")
+
+
+def epa_phi(m, w, convention="golden"):
+    """EPA Lorentzian profile J_N(w) / [(w - E_j)^2 + Gamma_j^2/4]. Shape (2, *w.shape).
+
+    This is the phi_j that makes the decomposition (56)-(58) exact (equations.md,
+    finding 5); it integrates to 1 - O(Gamma/Omega) (A24).
+    """
+    w = np.asarray(w, dtype=float)
+    w0 = pole(m, convention).reshape((2,) + (1,) * w.ndim)
+    return m.spectral_density(w) / ((w - w0.real) ** 2 + w0.imag ** 2)
+
+
+def lambda_plus(m, b, t, convention="shifted"):
+    """Time-dependent EPA gain matrix Lambda^+(t), Eq. (54).
+
+    Lambda^+(t) = int_0^t dt' G^dag(t') Phi(t') + h.c., done in closed form:
+    X_jk(t) = int dw J F_jk (exp(i(w0_j^* - w) t) - 1) / (i (w0_j^* - w)).
+
+    Returns
+    -------
+    ndarray, shape (*t.shape, 2, 2), complex Hermitian
+    """
+    b = _scalar_baths(b)
+    t = _check_times(t)
+    w0 = pole(m, convention)
+    w, wts = _rule_for(m, b, float(t.max()) if t.size else 0.0)
+    mu = wts * m.spectral_density(w)
+    F = b.F(m, w)                                                  # (Nw, 2, 2)
+    d = w0.conj()[:, None] - w[None, :]                            # (2, Nw)
+    tf = t.ravel()
+    ker = (np.exp(1j * d[..., None] * tf) - 1) / (1j * d[..., None])   # (2, Nw, Nt)
+    X = np.einsum("w,wjk,jwt->tjk", mu, F, ker)
+    L = X + X.conj().transpose(0, 2, 1)
+    return L.reshape(t.shape + (2, 2))
+
+
+def _rates_kernel(m, w0):
+    def kernel(w):
+        J = m.spectral_density(w)
+        a = 1 / (w0.conj().reshape((2, 1) + (1,) * np.ndim(w)) - w)    # 1/(E_j - w + i Gamma_j/2)
+        c = 1 / (w0.reshape((1, 2) + (1,) * np.ndim(w)) - w)           # 1/(E_k - w - i Gamma_k/2)
+        return 1j * J * (a - c)                                        # (2, 2, ...)
+    return kernel
+
+
+def asymptotic_rates(m, b, convention="golden", both=False):
+    """Asymptotic EPA gain matrix Lambda^+ = lim Lambda^+(t), Eq. (55), for any Baths shape.
+
+    Lambda^+_jk = i int dw J_N F_jk [1/(E_j - w + i Gamma_j/2) - 1/(E_k - w - i Gamma_k/2)].
+    F_jk = sum_alpha R_j,alpha R_k,alpha f_alpha, so each bath needs one Fermi
+    integral per distinct (mu_alpha, T_alpha): a mu_L x mu_R map of N x N points
+    costs 2N integrals, done in one vectorised pass.
+
+    Parameters
+    ----------
+    convention : {"golden", "shifted"}
+        Pole E_j - i pi J_N(E_j) (default, as in Sec. V) or E'_j - i Gamma_j/2.
+    both : bool
+        Also return Lambda^- = diag(Gamma_j) - Lambda^+.
+
+    Returns
+    -------
+    Lambda_plus : ndarray, shape (*b.shape, 2, 2), complex Hermitian
+    Lambda_minus : same, only if both=True
+    """
+    if not isinstance(b, Baths):
+        raise ValueError("b must be a nadlib.Baths instance")
+    w0 = pole(m, convention)
+    peaks = [(w0[j].real, -2 * w0[j].imag) for j in range(2)]
+    kern = _rates_kernel(m, w0)
+    R = m.R
+    Lp = 0
+    for alpha, (mu, T) in enumerate(((b.mu_L, b.T_L), (b.mu_R, b.T_R))):
+        I = fermi_average(kern, m.Omega, mu, T, peaks=peaks)          # (2, 2, *S)
+        Lp = Lp + np.einsum("j,k,jk...->...jk", R[:, alpha], R[:, alpha], I)
+    Lp = 0.5 * (Lp + np.swapaxes(Lp, -1, -2).conj())
+    if both:
+        return Lp, np.diag(-2 * w0.imag) - Lp
+    return Lp
+
+
+def arc_error(m, t):
+    """Arc contribution err_j(t) = G_j(t) - p_j exp(-i E'_j t - Gamma_j t/2), Eqs. (E1), (E3).
+
+    Uses the decay exponent Gamma_j t / 2 (typo A1: (E1) prints Gamma_j t).
+    Shape (2, *t.shape), complex.
+    """
+    t = _check_times(t)
+    w0 = pole(m, "shifted").reshape((2,) + (1,) * t.ndim)
+    p = residue_weight(m).reshape((2,) + (1,) * t.ndim)
+    return propagator(m, t) - p * np.exp(-1j * w0 * t)
+
+
+def u_envelope(tau, n_panels=24, n=24):
+    """Envelope u(tau) = (1 / (sqrt(2) pi)) int_0^pi e^{-tau sin(theta)} sin^{1/2}(theta) d theta, Eq. (E6).
+
+    Computed by quadrature (theta = s^2 near both ends, panels graded towards
+    them), which stays accurate at large tau where the Bessel form cancels
+    catastrophically (A10).  Vectorised over tau >= 0. Shape of tau.
+    """
+    tau = np.asarray(tau, dtype=float)
+    if np.any(tau < 0) or not np.all(np.isfinite(tau)):
+        raise ValueError("u(tau) needs finite tau >= 0")
+    x, wgl = gauss_legendre(n)
+    s_top = np.sqrt(np.pi / 2)
+    edges = np.concatenate([[0.0], s_top * 2.0 ** -np.arange(n_panels, -1, -1.0)])
+    a, b = edges[:-1, None], edges[1:, None]
+    s = ((a + b) / 2 + (b - a) / 2 * x).ravel()
+    ws = ((b - a) / 2 * wgl).ravel() * 2 * s
+    th = s ** 2                                   # half-interval [0, pi/2]; symmetric integrand
+    vals = np.exp(-np.multiply.outer(tau, np.sin(th))) * np.sqrt(np.sin(th))
+    return 2 * (vals @ ws) / (np.sqrt(2) * np.pi)
+
+
+def u_envelope_bessel(tau):
+    """Bessel form of u(tau), Eq. (E6): sqrt(pi tau)/2 [I_{-3/4} I_{1/4} - I_{-1/4} I_{3/4}](tau/2).
+
+    Exponentially scaled Bessel functions avoid overflow, but the difference still
+    loses all digits for tau >~ 30 (A10); use `u_envelope` there.  Shape of tau.
+    """
+    tau = np.asarray(tau, dtype=float)
+    x = np.where(tau > 0, tau / 2, 1.0)
+    iv = special.ive
+    diff = iv(-0.75, x) * iv(0.25, x) - iv(-0.25, x) * iv(0.75, x)
+    u = np.sqrt(np.pi * 2 * x) / 2 * diff * np.exp(2 * x)
+    # tau -> 0: sqrt(tau) * I_{-3/4}(tau/2) I_{1/4}(tau/2) -> finite limit, which is
+    # u(0) = Gamma(3/4) / (sqrt(2 pi) Gamma(5/4))
+    u0 = special.gamma(0.75) / (np.sqrt(2 * np.pi) * special.gamma(1.25))
+    return np.where(tau > 0, u, u0)
+
+
+def error_bound(m, t):
+    """Bound on |err_j(t)|, third line of Eq. (E5). Shape (2, *t.shape).
+
+    (Gamma/Omega) / (1 - Gamma/Omega) * Omega^2 / [(Omega - E'_j)^2 + Gamma_j^2/4] * u(Omega t).
+    """
+    t = _check_times(t)
+    r = m.Gamma / m.Omega
+    pref = r / (1 - r) * m.Omega ** 2 / ((m.Omega - m.E_shifted) ** 2 + m.Gamma_j ** 2 / 4)
+    return pref.reshape((2,) + (1,) * t.ndim) * u_envelope(m.Omega * t)

@@ -1,0 +1,268 @@
+"""The exact solution: C(t), Z(t), D(t), the steady state C(inf) and the exact
+time-local generator (Sec. III B, III D, IV A; Eqs. (28)-(32), (38), (47)-(49)).
+
+The bath-driven part of the correlation matrix is
+
+    Z_jk(t) = int dw J(w) F_jk(w) K_j(w, t)^* K_k(w, t),                (30)
+
+which is Eq. (30) after the two time integrals are done with the response
+functions K_j of (B7).  Its time derivative follows from dK/dt = -i G - i w K,
+so the exact generator (47) needs no numerical differentiation.
+"""
+from __future__ import annotations
+
+from collections import namedtuple
+
+import warnings
+
+import numpy as np
+
+from .model import Baths
+from .quadrature import band_rule, fermi_average
+from .spectral import (_check_method, _check_times, propagator, propagator_derivative,
+                       residue_weight, response_function)
+
+__all__ = ["correlation_matrix", "double_occupancy", "bath_correlations", "steady_state",
+           "tcl_generator", "TCLGenerator", "check_correlation_matrix", "equilibrium_populations"]
+
+TCLGenerator = namedtuple("TCLGenerator", "H Gamma Lambda_plus Lambda_minus")
+TCLGenerator.__doc__ = """Exact time-local generator of Eq. (47): each field has shape (*t.shape, 2, 2)."""
+
+_MAX_CHUNK = 2_000_000     # nodes x times per block, bounds memory of K (complex)
+
+
+def _scalar_baths(b):
+    if not isinstance(b, Baths):
+        raise ValueError("b must be a nadlib.Baths instance")
+    if b.shape != ():
+        raise ValueError("time-dependent quantities need scalar Baths; "
+                         f"got fields of shape {b.shape} (index the Baths, e.g. b[i, j])")
+    return b
+
+
+def check_correlation_matrix(C0, name="C0"):
+    """Validate a 2x2 one-body correlation matrix: Hermitian with 0 <= C0 <= 1.
+
+    Returns the matrix as complex (2, 2); raises ValueError naming the broken condition.
+    """
+    C0 = np.asarray(C0, dtype=complex)
+    if C0.shape != (2, 2):
+        raise ValueError(f"{name} must have shape (2, 2), got {C0.shape}")
+    if not np.all(np.isfinite(C0)):
+        raise ValueError(f"{name} must be finite")
+    if not np.allclose(C0, C0.conj().T, atol=1e-12):
+        raise ValueError(f"{name} must be Hermitian (C_jk = Tr[rho d_j^dag d_k])")
+    ev = np.linalg.eigvalsh(C0)
+    if ev.min() < -1e-12 or ev.max() > 1 + 1e-12:
+        raise ValueError(f"{name} must satisfy 0 <= C <= 1 (Pauli principle); eigenvalues {ev}")
+    return C0
+
+
+def _check_D0(C0, D0):
+    D0 = float(D0)
+    c11, c22 = C0[0, 0].real, C0[1, 1].real
+    tol = 1e-12
+    ok = (D0 >= max(0.0, c11 + c22 - 1) - tol and D0 <= min(c11, c22) + tol
+          and abs(C0[0, 1]) ** 2 <= (c11 - D0) * (c22 - D0) + tol)
+    if not ok:
+        raise ValueError("D0 inconsistent with C0: a two-mode state needs "
+                         "max(0, C11 + C22 - 1) <= D0 <= min(C11, C22) and "
+                         "|C12|^2 <= (C11 - D0)(C22 - D0)")
+    return D0
+
+
+def _rule_for(m, b, t_max):
+    peaks = [(m.E_shifted[j], m.Gamma_j[j]) for j in range(2)]
+    steps = [(float(b.mu_L), float(b.T_L)), (float(b.mu_R), float(b.T_R))]
+    return band_rule(m.Omega, peaks=peaks, steps=steps, t_max=t_max)
+
+
+def bath_correlations(m, b, t, method="exact", convention="shifted", derivative=False):
+    """Bath-fed part Z(t) of the correlation matrix, Eq. (30), and optionally dZ/dt.
+
+    Parameters
+    ----------
+    m : Model
+    b : Baths (scalar)
+    t : array_like, times >= 0
+    method : {"exact", "epa"}
+        Propagator inside (30): exact (24) or EPA (53).
+    derivative : bool
+        Also return dZ/dt.
+
+    Returns
+    -------
+    Z : ndarray, shape (*t.shape, 2, 2) complex
+    dZ : same shape, only if derivative=True
+    """
+    b = _scalar_baths(b)
+    t = _check_times(t)
+    shape = t.shape
+    tf = t.ravel()
+    t_max = float(tf.max()) if tf.size else 0.0
+    w, wts = _rule_for(m, b, t_max)
+    mu = wts * m.spectral_density(w)
+    keep = mu != 0
+    w, mu = w[keep], mu[keep]
+    F = b.F(m, w)                                            # (Nw, 2, 2)
+    WF = mu[:, None, None] * F
+    Z = np.empty((tf.size, 2, 2), complex)
+    dZ = np.empty_like(Z) if derivative else None
+    step = max(1, _MAX_CHUNK // max(w.size, 1))
+    for s in range(0, tf.size, step):
+        ts = tf[s:s + step]
+        K = response_function(m, w, ts, method, convention)  # (2, Nw, nt)
+        Z[s:s + step] = np.einsum("wjk,jwt,kwt->tjk", WF, K.conj(), K)
+        if derivative:
+            G = propagator(m, ts, method, convention)         # (2, nt)
+            dK = -1j * G[:, None, :] - 1j * w[None, :, None] * K
+            X = np.einsum("wjk,jwt,kwt->tjk", WF, K.conj(), dK)
+            dZ[s:s + step] = X + X.conj().transpose(0, 2, 1)
+    Z = Z.reshape(shape + (2, 2))
+    if derivative:
+        return Z, dZ.reshape(shape + (2, 2))
+    return Z
+
+
+def correlation_matrix(m, b, t, C0=None, method="exact", convention="shifted"):
+    """Correlation matrix C_jk(t) = Tr[rho_S(t) d_j^dag d_k] in the eigenbasis, Eqs. (29)-(30).
+
+    Parameters
+    ----------
+    m : Model
+    b : Baths (scalar)
+    t : array_like
+        Times t >= 0, any shape.
+    C0 : (2, 2) array_like, optional
+        Initial correlation matrix (Hermitian, 0 <= C0 <= 1); default vacuum.
+    method : {"exact", "epa"}
+        "exact" uses the exact propagator (24)/(35); "epa" the exponential
+        propagator (53) (the Fig. 4 lines; equivalent to integrating (48) with
+        Lambda+(t) of (54)).
+    convention : {"shifted", "golden"}
+        EPA pole: E'_j, Gamma_j of (36) (default) or E_j, 2 pi J_N(E_j).
+
+    Returns
+    -------
+    ndarray, shape (*t.shape, 2, 2), complex
+    """
+    _check_method(method, convention)
+    C0 = np.zeros((2, 2), complex) if C0 is None else check_correlation_matrix(C0)
+    t = _check_times(t)
+    Z = bath_correlations(m, b, t, method, convention)
+    G = propagator(m, t, method, convention)                 # (2, *t.shape)
+    Gm = np.moveaxis(G, 0, -1)
+    return Gm.conj()[..., :, None] * C0 * Gm[..., None, :] + Z
+
+
+def double_occupancy(m, b, t, C0=None, D0=0.0, method="exact", convention="shifted"):
+    """Double occupancy D(t) = Tr[rho_S(t) d_1^dag d_2^dag d_2 d_1], Eq. (31).
+
+    D(t) = |det G|^2 D0 + det Z + sum_{j,k} [|G_j|^2 Z_kk C0_jj - G_j^* G_k Z_kj C0_jk].
+    (The j = k terms cancel; typo A5 is harmless here.)
+
+    Parameters
+    ----------
+    C0 : (2, 2), optional
+        Initial correlation matrix; default vacuum.
+    D0 : float
+        Initial double occupancy, consistent with C0.
+
+    Returns
+    -------
+    ndarray, shape (*t.shape,), real
+    """
+    _check_method(method, convention)
+    C0 = np.zeros((2, 2), complex) if C0 is None else check_correlation_matrix(C0)
+    D0 = _check_D0(C0, D0)
+    t = _check_times(t)
+    Z = bath_correlations(m, b, t, method, convention)
+    G = np.moveaxis(propagator(m, t, method, convention), 0, -1)   # (*t, 2)
+    detG2 = np.abs(G[..., 0] * G[..., 1]) ** 2
+    detZ = Z[..., 0, 0] * Z[..., 1, 1] - Z[..., 0, 1] * Z[..., 1, 0]
+    Zd = np.diagonal(Z, axis1=-2, axis2=-1)                        # Z_kk
+    term1 = np.einsum("...j,...k,j->...", np.abs(G) ** 2, Zd, np.diagonal(C0))
+    term2 = np.einsum("...j,...k,...kj,jk->...", G.conj(), G, Z, C0)
+    return np.real(detG2 * D0 + detZ + term1 - term2)
+
+
+def _steady_kernel(m):
+    def kernel(w):
+        phi, th = m.phi(w), m.theta(w)
+        J = m.spectral_density(w)
+        A = th + 1j * np.pi * phi                                  # (2, ...)
+        return J * A[:, None] * A.conj()[None, :]                  # (2, 2, ...)
+    return kernel
+
+
+def steady_state(m, b):
+    """Steady-state correlation matrix C(inf), Eq. (32), for any Baths shape.
+
+    C_jk(inf) = int dw J(w) F_jk(w) [theta_j + i pi phi_j][theta_k - i pi phi_k],
+    with phi_j (35) and theta_j (37).  F = R f R^T splits into one Fermi integral
+    per bath, evaluated for all distinct (mu, T) pairs of the Baths at once.
+
+    Returns
+    -------
+    ndarray, shape (*b.shape, 2, 2), complex
+    """
+    if not isinstance(b, Baths):
+        raise ValueError("b must be a nadlib.Baths instance")
+    peaks = [(m.E_shifted[j], m.Gamma_j[j]) for j in range(2)]
+    kern = _steady_kernel(m)
+    R = m.R
+    C = 0
+    for alpha, (mu, T) in enumerate(((b.mu_L, b.T_L), (b.mu_R, b.T_R))):
+        I = fermi_average(kern, m.Omega, mu, T, peaks=peaks)      # (2, 2, *S)
+        C = C + np.einsum("j,k,jk...->...jk", R[:, alpha], R[:, alpha], I)
+    return C
+
+
+def equilibrium_populations(m, T, mu):
+    """Populations int dw phi_j(w) f(w) for baths in mutual equilibrium, Eq. (38).
+
+    Returns shape (2, *broadcast(T, mu).shape), real.
+    """
+    peaks = [(m.E_shifted[j], m.Gamma_j[j]) for j in range(2)]
+    return fermi_average(m.phi, m.Omega, mu, T, peaks=peaks)
+
+
+def tcl_generator(m, b, t, method="exact", convention="shifted", warn=True):
+    """Exact time-local generator (47): H(t), Gamma(t), Lambda^+(t), Lambda^-(t).
+
+    i H + Gamma/2 = -G^{-1} dG/dt (G diagonal), and
+    Lambda^+ = dZ/dt - i[H, Z] + {Gamma, Z}/2, Lambda^- = Gamma - Lambda^+.
+
+    The exact G_j(t) carries a band-edge tail ~ t^{-3/2} that eventually outgrows
+    the pole term exp(-Gamma_j t/2); G^{-1} then amplifies the tail and the
+    generator leaves the plateau that the asymptotic rates (55) describe (see the
+    book, Sec. IV).  With warn=True a RuntimeWarning is issued at times where the
+    arc (tail) part of G exceeds 1e-3 of the pole part.
+
+    Returns
+    -------
+    TCLGenerator of arrays with shape (*t.shape, 2, 2)
+    """
+    t = _check_times(t)
+    G = np.moveaxis(propagator(m, t, method, convention), 0, -1)           # (*t, 2)
+    if np.any(np.abs(G) == 0):
+        raise ValueError("G(t) is singular: the time-local generator (47) needs an invertible G")
+    dG = np.moveaxis(propagator_derivative(m, t, method, convention), 0, -1)
+    k = -dG / G                                                           # i H_j + Gamma_j/2
+    H = np.zeros(t.shape + (2, 2))
+    Gam = np.zeros(t.shape + (2, 2))
+    idx = np.arange(2)
+    H[..., idx, idx] = k.imag
+    Gam[..., idx, idx] = 2 * k.real
+    Z, dZ = bath_correlations(m, b, t, method, convention, derivative=True)
+    Hc, Gc = H.astype(complex), Gam.astype(complex)
+    Lp = dZ - 1j * (Hc @ Z - Z @ Hc) + 0.5 * (Gc @ Z + Z @ Gc)
+    Lp = 0.5 * (Lp + np.swapaxes(Lp, -1, -2).conj())                      # exact: Hermitian
+    if warn and method == "exact":
+        pole_part = residue_weight(m) * np.exp(-1j * np.multiply.outer(t, m.E_shifted - 0.5j * m.Gamma_j))
+        ratio = np.abs(G - pole_part) / np.abs(pole_part)
+        if np.any(ratio > 1e-3):
+            warnings.warn("tcl_generator: at some times the band-edge tail of G_j(t) exceeds 1e-3 of "
+                          "the pole term; the exact generator then departs from its plateau "
+                          "(G^{-1} amplifies the t^{-3/2} tail)", RuntimeWarning, stacklevel=2)
+    return TCLGenerator(Hc, Gc, Lp, Gc - Lp)

@@ -1,0 +1,184 @@
+"""Spectral functions and the single-mode propagators G_j(t) (Sec. III B-C, App. B, App. E).
+
+The exact propagator is the Fourier transform (24) of phi_j (35).  Rather than
+integrate an oscillatory band integral for every time, we deform the contour
+into the lower half plane, as in App. E (Fig. 8): for t >= 0
+
+    G_j(t) = p_j exp(-i w0_j t) + int_0^pi d theta  i Omega e^{-i theta}
+             exp(-i Omega e^{-i theta} t) phi_j(Omega e^{-i theta}),
+
+with the pole w0_j = E'_j - i Gamma_j/2, its residue weight p_j (E2, corrected as
+in typo A2) and the arc integral (E3).  This is exact, not the EPA: the arc
+term carries the band-edge tail ~ t^{-3/2}.  Discretising the arc with
+`quadrature.arc_rule` writes the exact propagator as a finite sum of complex
+exponentials,
+
+    G_j(t) = sum_c a_jc exp(-i z_jc t),
+
+and every time integral of G_j then has a closed form.  The EPA propagator (53)
+is the same sum with the pole alone and weight 1.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from .quadrature import arc_rule
+
+__all__ = ["propagator", "propagator_derivative", "exponential_representation",
+           "residue_weight", "response_function", "laplace_propagator", "self_energy"]
+
+_METHODS = ("exact", "epa")
+
+
+def _check_method(method, convention):
+    if method not in _METHODS:
+        raise ValueError(f"method must be 'exact' or 'epa', got {method!r}")
+    if convention not in ("shifted", "golden"):
+        raise ValueError(f"convention must be 'shifted' (E'_j, Gamma_j of Eq. (36)) or "
+                         f"'golden' (E_j, 2 pi J_N(E_j)), got {convention!r}")
+
+
+def _continued_phi(m, z):
+    """phi_j(z) of Eq. (35) continued into the lower half plane. Shape (2, *z.shape).
+
+    The square root of the Newns density (19) takes the principal branch, which is
+    analytic inside the disc |z| < Omega and positive on the real band.
+    """
+    z = np.asarray(z, dtype=complex)
+    J = m.Gamma / (2 * np.pi) * np.sqrt(1 - (z / m.Omega) ** 2)
+    Ep = m.E_shifted.reshape((2,) + (1,) * z.ndim)
+    Gj = m.Gamma_j.reshape((2,) + (1,) * z.ndim)
+    return J / (1 - m.Gamma / m.Omega) / ((z - Ep) ** 2 + Gj ** 2 / 4)
+
+
+def residue_weight(m):
+    """Residue weight p_j of the pole of phi_j, Eq. (E2) with the root over the whole fraction.
+
+    p_j = sqrt[(Omega^2 - (E'_j - i Gamma_j/2)^2) / (Omega^2 - Gamma Omega - E_j^2)],
+    which is dimensionless and tends to 1 as Gamma/Omega -> 0 (typo A2: the printed
+    layout puts only the numerator under the root).  Shape (2,), complex.
+    """
+    w0 = m.E_shifted - 0.5j * m.Gamma_j
+    return np.sqrt((m.Omega ** 2 - w0 ** 2) / (m.Omega ** 2 - m.Gamma * m.Omega - m.E ** 2))
+
+
+def exponential_representation(m, method="exact", convention="shifted"):
+    """Amplitudes a_jc and complex frequencies z_jc with G_j(t) = sum_c a_jc exp(-i z_jc t), t >= 0.
+
+    Parameters
+    ----------
+    m : Model
+    method : {"exact", "epa"}
+        "exact": the pole (weight p_j) plus the discretised arc of App. E.
+        "epa": the pole alone with weight 1, Eq. (53).
+    convention : {"shifted", "golden"}
+        EPA only: pole at E'_j - i Gamma_j/2 with Eq. (36) ("shifted", the Fig. 4
+        lines) or at E_j - i pi J_N(E_j) ("golden", the rates of Sec. V).
+
+    Returns
+    -------
+    a, z : ndarray, shape (2, Nc), complex
+    """
+    _check_method(method, convention)
+    if method == "epa":
+        if convention == "golden":
+            z = m.E - 0.5j * m.Gamma_golden
+        else:
+            z = m.E_shifted - 0.5j * m.Gamma_j
+        return np.ones((2, 1), complex), z[:, None].astype(complex)
+    w0 = m.E_shifted - 0.5j * m.Gamma_j
+    theta, wt = arc_rule()
+    zc = m.Omega * np.exp(-1j * theta)
+    # d omega = -i Omega e^{-i theta} d theta along Omega -> -Omega; the arc enters
+    # G with a minus sign (closed clockwise contour), hence +i Omega e^{-i theta}.
+    a_arc = (1j * m.Omega * np.exp(-1j * theta) * wt) * _continued_phi(m, zc)
+    a = np.concatenate([residue_weight(m)[:, None], a_arc], axis=1)
+    z = np.concatenate([w0[:, None], np.broadcast_to(zc, (2, zc.size))], axis=1)
+    return a, z
+
+
+def _check_times(t):
+    t = np.asarray(t, dtype=float)
+    if not np.all(np.isfinite(t)):
+        raise ValueError("times must be finite")
+    if np.any(t < 0):
+        raise ValueError("times must satisfy t >= 0 (the solution runs forward from t = 0)")
+    return t
+
+
+def propagator(m, t, method="exact", convention="shifted"):
+    """Single-mode propagators G_j(t) = <0| d_j(t) d_j^dag |0>, Eqs. (23)-(24) (exact) or (53) (EPA).
+
+    Parameters
+    ----------
+    m : Model
+    t : array_like
+        Times, any shape.  Negative times use G_j(-t) = G_j(t)^*.
+    method : {"exact", "epa"}
+    convention : {"shifted", "golden"}
+        Which pole the EPA uses (ignored for "exact").
+
+    Returns
+    -------
+    ndarray, shape (2, *t.shape), complex
+    """
+    t = np.asarray(t, dtype=float)
+    if not np.all(np.isfinite(t)):
+        raise ValueError("times must be finite")
+    a, z = exponential_representation(m, method, convention)
+    ta = np.abs(t)
+    G = np.einsum("jc,jc...->j...", a, np.exp(-1j * z.reshape(z.shape + (1,) * t.ndim) * ta))
+    return np.where(t < 0, G.conj(), G)
+
+
+def propagator_derivative(m, t, method="exact", convention="shifted"):
+    """Time derivative dG_j/dt for t >= 0. Shape (2, *t.shape), complex."""
+    t = _check_times(t)
+    a, z = exponential_representation(m, method, convention)
+    zz = z.reshape(z.shape + (1,) * t.ndim)
+    return np.einsum("jc,jc...->j...", -1j * a * z, np.exp(-1j * zz * t))
+
+
+def response_function(m, w, t, method="exact", convention="shifted"):
+    """K_j(w, t) = -i int_0^t dt' exp(-i w (t - t')) G_j(t'), Eq. (B7).
+
+    Each exponential a exp(-i z t) of G contributes a (exp(-i z t) - exp(-i w t))/(z - w).
+
+    Parameters
+    ----------
+    w : ndarray, shape (Nw,)
+        Real frequencies.
+    t : ndarray, shape (Nt,)
+        Times t >= 0.
+
+    Returns
+    -------
+    ndarray, shape (2, Nw, Nt), complex
+    """
+    t = _check_times(t)
+    w = np.asarray(w, dtype=float)
+    a, z = exponential_representation(m, method, convention)
+    B = a[:, None, :] / (z[:, None, :] - w[None, :, None])        # (2, Nw, Nc)
+    E = np.exp(-1j * z[:, :, None] * t[None, None, :])            # (2, Nc, Nt)
+    K = np.matmul(B, E)                                          # (2, Nw, Nt)
+    K -= np.exp(-1j * np.outer(w, t))[None] * B.sum(axis=-1)[..., None]
+    return K
+
+
+def self_energy(m, z):
+    """Bath self-energy W(z) of the Newns density, Eq. (B9), on the correct branch.
+
+    W(z) = (Gamma / 2 Omega) (z sqrt(1 + Omega^2/z^2) - z) with the principal
+    root, which is the branch that is positive for Re z > 0 and negative for
+    Re z < 0 (typo/extraction A12: the naive sqrt(z^2 + Omega^2) is wrong for Re z < 0).
+    Shape of z, complex.
+    """
+    z = np.asarray(z, dtype=complex)
+    return m.Gamma / (2 * m.Omega) * (z * np.sqrt(1 + m.Omega ** 2 / z ** 2) - z)
+
+
+def laplace_propagator(m, z):
+    """Laplace-domain propagator G~_j(z) = 1/(z + i E_j + W(z)), Eq. (B5). Shape (2, *z.shape)."""
+    z = np.asarray(z, dtype=complex)
+    E = m.E.reshape((2,) + (1,) * z.ndim)
+    return 1.0 / (z + 1j * E + self_energy(m, z))
