@@ -8,3 +8,4 @@ from .exact import (correlation_matrix, double_occupancy, steady_state, tcl_gene
 from .epa import asymptotic_rates, lambda_plus, u_envelope, error_bound
 from .transport import (Currents, transmission, transmission_weak, currents, current_from_coherence,
                         boundary_currents, entropy_production)
+from .anm import nu, nu_infinity, nu_map_mu, nu_map_T
