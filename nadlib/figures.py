@@ -8,9 +8,7 @@ book's stated choices, see the chapter on Sec. V.
 from __future__ import annotations
 
 import numpy as np
-import matplotlib
 
-matplotlib.use("Agg", force=False)
 import matplotlib.pyplot as plt  # noqa: E402
 
 from .anm import nu_map_mu, nu_map_T  # noqa: E402
