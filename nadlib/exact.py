@@ -102,9 +102,19 @@ def bath_correlations(m, b, t, method="exact", convention="shifted", derivative=
     t_max = float(tf.max()) if tf.size else 0.0
     w, wts = _rule_for(m, b, t_max)
     mu = wts * m.spectral_density(w)
-    keep = mu != 0
+    f = b.fermi(w)                                           # (2, Nw)
+    # Where both leads are empty (F = 0) the integrand vanishes.  Where both are full
+    # (F = 1) the sum rule int J K_j^* K_k = delta_jk (1 - |G_j|^2), which is the
+    # anticommutator {d_j(t), d_k^dag(t)} = delta_jk, removes it too: integrate F - 1
+    # instead.  Whichever region is larger is dropped from the node set.
+    empty = np.all(f < 1e-18, axis=0)
+    full = np.all(1 - f < 1e-18, axis=0)
+    use_full = full.sum() > empty.sum()
+    keep = (mu != 0) & ~(full if use_full else empty)
     w, mu = w[keep], mu[keep]
     F = b.F(m, w)                                            # (Nw, 2, 2)
+    if use_full:
+        F = F - np.eye(2)
     WF = mu[:, None, None] * F
     Z = np.empty((tf.size, 2, 2), complex)
     dZ = np.empty_like(Z) if derivative else None
@@ -113,11 +123,17 @@ def bath_correlations(m, b, t, method="exact", convention="shifted", derivative=
         ts = tf[s:s + step]
         K = response_function(m, w, ts, method, convention)  # (2, Nw, nt)
         Z[s:s + step] = np.einsum("wjk,jwt,kwt->tjk", WF, K.conj(), K)
-        if derivative:
+        if use_full or derivative:
             G = propagator(m, ts, method, convention)         # (2, nt)
+        if use_full:
+            Z[s:s + step] += np.einsum("jt,jk->tjk", 1 - np.abs(G) ** 2, np.eye(2))
+        if derivative:
             dK = -1j * G[:, None, :] - 1j * w[None, :, None] * K
             X = np.einsum("wjk,jwt,kwt->tjk", WF, K.conj(), dK)
             dZ[s:s + step] = X + X.conj().transpose(0, 2, 1)
+            if use_full:
+                dG = propagator_derivative(m, ts, method, convention)
+                dZ[s:s + step] -= np.einsum("jt,jk->tjk", 2 * np.real(G.conj() * dG), np.eye(2))
     Z = Z.reshape(shape + (2, 2))
     if derivative:
         return Z, dZ.reshape(shape + (2, 2))

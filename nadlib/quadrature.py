@@ -61,11 +61,13 @@ def _graded(center, width, Omega):
 
 
 def _fixed_breakpoints(Omega, peaks, t_max):
-    du = _DU_MAX
+    parts = [np.linspace(0.0, np.pi, int(np.ceil(np.pi / _DU_MAX)) + 1)]
     if t_max is not None and t_max > 0:
-        du = min(du, _PHASE_PER_PANEL / (Omega * t_max))
-    n_uniform = int(np.ceil(np.pi / du))
-    parts = [np.linspace(0.0, np.pi, n_uniform + 1)]
+        # exp(-i w t) advances by Omega t sin(u) du across a panel: grade the panels so
+        # that each advances by _PHASE_PER_PANEL at most.  Equal steps in the variable
+        # v = 1 - cos(u) (the map w = -Omega cos u itself) do exactly that.
+        n_osc = int(np.ceil(2 * Omega * t_max / _PHASE_PER_PANEL))
+        parts.append(np.arccos(np.clip(np.linspace(-1.0, 1.0, n_osc + 1), -1.0, 1.0))[::-1])
     for c, wdt in peaks:
         parts.append(_graded(float(c), float(wdt), Omega))
     return np.unique(np.concatenate(parts))
@@ -164,7 +166,7 @@ def fermi_average(kernel, Omega, mu, T, peaks=(), n=DEFAULT_ORDER):
 
 
 @lru_cache(maxsize=None)
-def arc_rule(levels=22, n=10):
+def arc_rule(levels=12, n=8):
     """Quadrature on theta in (0, pi) for integrands on the arc w = Omega exp(-i theta).
 
     The arc integrands of the exact propagator behave like sqrt(theta) near
