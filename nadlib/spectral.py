@@ -126,17 +126,27 @@ def propagator(m, t, method="exact", convention="shifted"):
     if not np.all(np.isfinite(t)):
         raise ValueError("times must be finite")
     a, z = exponential_representation(m, method, convention)
-    ta = np.abs(t)
-    G = np.einsum("jc,jc...->j...", a, np.exp(-1j * z.reshape(z.shape + (1,) * t.ndim) * ta))
+    G = _sum_exponentials(a, z, np.abs(t))
     return np.where(t < 0, G.conj(), G)
+
+
+_CHUNK = 4096
+
+
+def _sum_exponentials(a, z, t):
+    """sum_c a_jc exp(-i z_jc t) for t of any shape, in blocks of times to bound memory."""
+    tf = t.ravel()
+    out = np.empty((2, tf.size), complex)
+    for s in range(0, tf.size, _CHUNK):
+        out[:, s:s + _CHUNK] = np.einsum("jc,jct->jt", a, np.exp(-1j * z[:, :, None] * tf[s:s + _CHUNK]))
+    return out.reshape((2,) + t.shape)
 
 
 def propagator_derivative(m, t, method="exact", convention="shifted"):
     """Time derivative dG_j/dt for t >= 0. Shape (2, *t.shape), complex."""
     t = _check_times(t)
     a, z = exponential_representation(m, method, convention)
-    zz = z.reshape(z.shape + (1,) * t.ndim)
-    return np.einsum("jc,jc...->j...", -1j * a * z, np.exp(-1j * zz * t))
+    return _sum_exponentials(-1j * a * z, z, t)
 
 
 def response_function(m, w, t, method="exact", convention="shifted"):
