@@ -106,10 +106,11 @@ def bath_correlations(m, b, t, method="exact", convention="shifted", derivative=
     # Where both leads are empty (F = 0) the integrand vanishes.  Where both are full
     # (F = 1) the sum rule int J K_j^* K_k = delta_jk (1 - |G_j|^2), which is the
     # anticommutator {d_j(t), d_k^dag(t)} = delta_jk, removes it too: integrate F - 1
-    # instead.  Whichever region is larger is dropped from the node set.
+    # instead.  Whichever region is larger is dropped from the node set.  The sum rule
+    # is unitarity of the exact evolution: the EPA propagator does not obey it.
     empty = np.all(f < 1e-18, axis=0)
     full = np.all(1 - f < 1e-18, axis=0)
-    use_full = full.sum() > empty.sum()
+    use_full = method == "exact" and full.sum() > empty.sum()
     keep = (mu != 0) & ~(full if use_full else empty)
     w, mu = w[keep], mu[keep]
     F = b.F(m, w)                                            # (Nw, 2, 2)

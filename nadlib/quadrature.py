@@ -152,7 +152,10 @@ def fermi_average(kernel, Omega, mu, T, peaks=(), n=DEFAULT_ORDER):
     mus, Ts = pairs[:, 0], pairs[:, 1]
     # identical count of step breakpoints per pair; out-of-band ones are clipped to
     # the edges and so only create empty panels
-    lev = _LEVELS[:24]
+    # enough graded levels that the widest step (largest T) reaches across the band
+    T_pos = Ts[Ts > 0]
+    n_lev = 2 if T_pos.size == 0 else int(np.clip(np.ceil(np.log2(2 * Omega / T_pos.min())) + 4, 2, 44))
+    lev = _LEVELS[:n_lev]
     offs = np.concatenate([-lev[:0:-1], lev])
     wstep = mus[:, None] + Ts[:, None] * offs[None, :]
     ustep = _to_u(np.clip(wstep, -Omega, Omega), Omega)
