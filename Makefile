@@ -15,7 +15,14 @@ STAMP   := $(VENV)/.nadlib-installed
 # The venv's bin/ first on PATH, so kernels and subprocesses started by the tools find the same environment.
 RUN     := PATH="$(abspath $(VENV))/bin:$$PATH"
 
-.PHONY: venv test book clean distclean
+.PHONY: venv test book assets explorer test-browser clean distclean
+
+# Browser assets served by the book itself (offline): MathJax 3, RequireJS, the Jupyter widget manager.
+# Exact versions in package.json / package-lock.json; `npm ci` installs them, and the files the pages load
+# are copied into book/_vendor/ (git-ignored), which Sphinx serves as a static path. Not a root _static/:
+# Jupyter Book 1 would inject every script found there into every page.
+VENDOR  := book/_vendor
+EXPLORER_PORT ?= 8866
 
 venv: $(STAMP)
 
@@ -29,13 +36,36 @@ $(STAMP): $(PY) requirements.txt pyproject.toml
 
 # pytest.ini decides what runs: tests/ and --nbval over the notebooks in book/.
 test: venv
-	$(RUN) $(PY) -m pytest $(PYTEST_ARGS)
+	$(RUN) $(PY) -m pytest -m "not browser" $(PYTEST_ARGS)
 
-book: venv
+book: venv assets
 	$(RUN) $(JB) build . -W -n --keep-going
 
+assets: $(VENDOR)/.stamp
+
+$(VENDOR)/.stamp: package.json package-lock.json
+	npm ci --no-audit --no-fund --ignore-scripts
+	rm -rf $(VENDOR) && mkdir -p $(VENDOR)/html-manager
+	cp -r node_modules/mathjax/es5 $(VENDOR)/mathjax
+	cp node_modules/requirejs/require.js $(VENDOR)/require.js
+	cp node_modules/@jupyter-widgets/html-manager/dist/embed-amd.js $(VENDOR)/html-manager/
+	find node_modules/@jupyter-widgets/html-manager/dist -maxdepth 1 \
+	    \( -name '*.woff*' -o -name '*.ttf' -o -name '*.eot' -o -name '*.svg' \) -exec cp {} $(VENDOR)/html-manager/ \;
+	touch $@
+
+# The explorer notebook as an app: Voila on the loopback interface only, no code shown.
+explorer: venv
+	@echo "Serving the explorer at http://127.0.0.1:$(EXPLORER_PORT)/ (Ctrl-C to stop)"
+	$(RUN) $(VENV)/bin/voila book/explorer.ipynb --no-browser --Voila.ip=127.0.0.1 \
+	    --port=$(EXPLORER_PORT) --strip_sources=True
+
+# Tests that drive Debian's Chromium (/usr/bin/chromium) through Playwright: the built book (run
+# `make book` first) and the Voila explorer. Install the browser with `apt-get install chromium`.
+test-browser: venv
+	$(RUN) $(PY) -m pytest -m browser -p no:nbval tests/test_browser.py $(PYTEST_ARGS)
+
 clean:
-	rm -rf _build .pytest_cache .hypothesis nadlib.egg-info
+	rm -rf _build .pytest_cache .hypothesis nadlib.egg-info $(VENDOR)
 	find . -path ./$(VENV) -prune -o -path ./.ci-venv -prune -o -type d \
 	    \( -name __pycache__ -o -name .ipynb_checkpoints \) -print -exec rm -rf {} +
 
