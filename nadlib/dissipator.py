@@ -254,9 +254,9 @@ def effective_site_energy(m, b):
 def local_rate_ratio_weak(m, b, general=True):
     """Gamma -> 0 limit of gammabar^-_alpha / gammabar^+_alpha, Eq. (78). Shape (*b.shape, 2).
 
-    general=True: the weighted form of A8, exact for any delta and Omega,
-      sum_j w_aj [1 - f_a(E_j)] / sum_j w_aj f_a(E_j),  w_aj = R_{j a}^2 sqrt(1 - E_j^2/Omega^2);
-    general=False: the printed (78), exact only for delta = 0 and E_j << Omega.
+    With general=True, the weighted form of erratum A8, exact for any delta and Omega,
+    sum_j w_aj [1 - f_a(E_j)] / sum_j w_aj f_a(E_j) with w_aj = R_{j a}^2 sqrt(1 - E_j^2/Omega^2).
+    With general=False, the printed (78), exact only for delta = 0 and E_j << Omega.
     """
     from .model import fermi
     T = np.moveaxis(b.T, 0, -1)[..., None]

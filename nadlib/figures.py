@@ -19,10 +19,10 @@ from .transport import transmission, transmission_weak  # noqa: E402
 __all__ = ["FIG3_PARAMS", "FIG4_PARAMS", "FIG5_PARAMS", "FIG5_CHOICES", "fig3_transmission",
            "fig4_data", "fig4_dynamics", "fig5_data", "fig5_anm"]
 
-#: Fig. 3 caption: h = 1, g = delta = 0.5, Omega = 10; Gamma = 0.02, 0.2, 2 Delta.
+#: Parameters of the Fig. 3 caption (h = 1, g = delta = 0.5, Omega = 10; Gamma = 0.02, 0.2, 2 Delta).
 FIG3_PARAMS = dict(h=1.0, delta=0.5, g=0.5, Omega=10.0, ratios=(0.02, 0.2, 2.0))
 
-#: Fig. 4 caption: common Gamma = 0.2, Omega = 100, delta = 0.1, g = 0.5; two panels.
+#: Parameters of the two Fig. 4 panels (common Gamma = 0.2, Omega = 100, delta = 0.1, g = 0.5).
 FIG4_PARAMS = {
     "a": dict(model=dict(h=1.0, delta=0.1, g=0.5, Gamma=0.2, Omega=100.0),
               baths=dict(T_L=0.1, T_R=0.1, mu_L=1.0, mu_R=0.0)),
@@ -30,7 +30,7 @@ FIG4_PARAMS = {
               baths=dict(T_L=10.0, T_R=0.01, mu_L=49.0, mu_R=49.0)),
 }
 
-#: Fig. 5 caption: h = 1, delta = 0, g = 0.5, Gamma = 0.01, Omega = 10.
+#: Parameters of the Fig. 5 caption (h = 1, delta = 0, g = 0.5, Gamma = 0.01, Omega = 10).
 FIG5_PARAMS = dict(h=1.0, delta=0.0, g=0.5, Gamma=0.01, Omega=10.0)
 
 #: The book's choices for what the Fig. 5 caption leaves unstated (see Sec. V C).

@@ -56,7 +56,7 @@ def fermi(w, mu, T):
     out = np.where(x < 0, 1.0, np.where(x > 0, 0.0, 0.5))
     hot = T > 0
     if np.any(hot):
-        with np.errstate(divide="ignore", invalid="ignore"):
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
             z = np.clip(np.where(hot, x / np.where(hot, T, 1.0), 0.0), -700.0, 700.0)
         # 0.5*(1 - tanh(z/2)) is the numerically symmetric form of 1/(e^z + 1)
         out = np.where(hot, 0.5 * (1.0 - np.tanh(0.5 * z)), out)
@@ -231,12 +231,12 @@ class Baths:
 
     @property
     def T(self):
-        """Temperatures stacked as (2, *shape): [T_L, T_R]."""
+        """Temperatures [T_L, T_R] stacked along a new first axis, shape (2, *shape)."""
         return np.stack([self.T_L, self.T_R])
 
     @property
     def mu(self):
-        """Chemical potentials stacked as (2, *shape): [mu_L, mu_R]."""
+        """Chemical potentials [mu_L, mu_R] stacked along a new first axis, shape (2, *shape)."""
         return np.stack([self.mu_L, self.mu_R])
 
     @property
