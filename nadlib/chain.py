@@ -1,0 +1,657 @@
+"""Brute-force exact dynamics of the finite 2 + 2M site chain (Sec. III A of Mitchison & Plenio 2018).
+
+`FiniteChain` builds the whole single-particle Hamiltonian of Eqs. (10), (11) and (14): two
+system sites with energies h_L, h_R and hopping -g/2, each tunnel-coupled with +sqrt(Gamma*Omega)/2
+(reading A11) to the first site of its own M-site tight-binding lead with hopping -Omega/2.
+Ordered as
+
+    A_{M,L} ... A_{2,L} A_{1,L}  c_L  c_R  A_{1,R} A_{2,R} ... A_{M,R}
+
+the full problem is one open tridiagonal chain of N = 2M + 2 sites, diagonalised once with
+`scipy.linalg.eigh_tridiagonal` (MRRR, O(N^2)).  Everything else is exact linear algebra on
+that spectrum: the Heisenberg evolution c(t) = U c with U = exp(-i h t), the Gaussian lead
+states of Eq. (20), the global Gibbs state of Eq. (39) and App. C, the boundary currents
+(40)-(41) and the double occupancy (22).
+
+This module imports nothing from nadlib's analytic modules (spectral, exact, epa, transport,
+quadrature), only `nadlib.model`, so it is an independent reference for the analytic solution.
+Its only approximation is the finite M.  Results are meaningful before the recurrence time
+2M/Omega, when the fastest wave packet launched by the system returns from the far end of a
+lead, and at low temperature M must also resolve the leads' Fermi steps: the error is
+~exp(-pi T (2M - Omega t)/Omega) (`FiniteChain.finite_size_error`), and the automatic choice
+of M accounts for both.
+
+Conventions: hbar = k_B = 1.  C_jk = Tr[rho d_j^dag d_k] in the eigenbasis d = R c of Eq. (16);
+mode j = 1, 2 is stored at index 0, 1 (E_1 = h + Delta/2 the upper level).  The site-basis
+("local") matrix is C^site_ab = <c_a^dag c_b> with a = L, R at 0, 1, and C = R C^site R^T.
+Bath index alpha: 0 = L, 1 = R.
+"""
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+from scipy.linalg import eigh_tridiagonal
+
+from .model import Baths, fermi
+
+__all__ = ["FiniteChain"]
+
+# Tolerance for the validity checks of C0 and D0 (Hermiticity, 0 <= C0 <= 1, D0 bounds).
+_TOL = 1e-12
+# Largest number of complex amplitudes held at once when evolving many times (memory control):
+# 2e6 complex numbers are 32 MB, plus two real work arrays of the same size.
+_CHUNK_ELEMENTS = 2_000_000
+
+
+def _as_times(t):
+    t = np.asarray(t, dtype=float)
+    if not np.all(np.isfinite(t)):
+        raise ValueError("times t must be finite")
+    return t
+
+
+class FiniteChain:
+    """Exact dynamics of the two-site system coupled to two finite tight-binding leads.
+
+    Parameters
+    ----------
+    m : Model
+        System and coupling parameters (h, delta, g, Gamma, Omega).
+    b : Baths
+        Temperatures and chemical potentials of the leads.  Must be scalar (``b.shape == ()``).
+        T = 0 is allowed (step occupation).
+    M : int, optional
+        Number of sites per lead (M >= 2, so that the energy current (41) is defined).  If None,
+        it is chosen from `t_max` as the larger of two rules (see `required_M`):
+        the recurrence rule ``M = ceil(1.1 * Omega * t_max / 2) + 50``, which gives
+        ``recurrence_time = 2M/Omega >= 1.1 t_max + 100/Omega``, and the thermal rule
+        ``M = ceil((Omega t_max + ln(1/tol) Omega/(pi T_min)) / 2)``, which keeps the
+        finite-lead error (`finite_size_error`) below `tol` at low temperature.
+    t_max : float, optional
+        Latest time at which results are wanted.  Required if M is None.  If both are given,
+        M must satisfy ``recurrence_time > t_max``.
+    tol : float
+        Target finite-lead error of the thermal rule (used only when M is None).
+    M_max : int
+        Cap on the thermal rule (memory: the eigenvectors take 8 N^2 bytes, N = 2M + 2).  If the
+        cap binds, a RuntimeWarning gives the estimated error.  The recurrence rule is never
+        capped.
+
+    Raises
+    ------
+    ValueError
+        If `b` is not scalar, if M and t_max are both None, if M < 2, or if the given M
+        recurs before `t_max` (``2M/Omega <= t_max``).
+
+    Warns
+    -----
+    RuntimeWarning
+        When M is chosen automatically and a lead is at T = 0 with mu inside the band (the
+        finite-lead error then decays only algebraically in M), or when `M_max` binds.
+
+    Notes
+    -----
+    Site order (index in brackets, N = 2M + 2 sites)::
+
+        A_{M,L}[0] ... A_{1,L}[M-1]  c_L[M]  c_R[M+1]  A_{1,R}[M+2] ... A_{M,R}[2M+1]
+
+    The single-particle Hamiltonian h (N x N, real symmetric tridiagonal) has diagonal
+    (0, ..., 0, h_L, h_R, 0, ..., 0) and off-diagonal -Omega/2 inside the leads (Eq. (11)),
+    +sqrt(Gamma*Omega)/2 on the two contact bonds (Eq. (14), A11) and -g/2 on the c_L-c_R
+    bond (Eq. (10)).  With h = V diag(eps) V^T the Heisenberg evolution is
+    c_a(t) = sum_b U_ab(t) c_b, U(t) = V exp(-i eps t) V^T, so the correlation matrix
+    <c_a^dag(t) c_b(t)> = [U^*(t) C0full U^T(t)]_ab.  Only a few rows of U(t) are ever needed
+    (the sites whose correlations are requested); each costs O(N^2) per time.
+
+    The initial state is rho_S(0) x rho_L x rho_R, Eq. (20): each lead is in the grand-canonical
+    state of its *isolated* M-site chain, whose correlation matrix f_alpha(h_chain) is built
+    from the numerically diagonalised chain (eigenvalues -Omega cos(pi k/(M+1)), Eqs. (12)-(13)).
+
+    Accuracy.  Two finite-M effects limit the reference.  (i) Recurrence: at t = 2M/Omega the
+    fastest packet returns from the far end; a RuntimeWarning (or ValueError if strict=True) is
+    raised for such times.  (ii) The discrete lead spectrum: the lead's Fermi step is resolved
+    only to the level spacing, which aliases the bath correlation function with an error
+    ~exp(-pi T (2M - Omega t)/Omega) (see `finite_size_error`).  At Fig. 4(a)'s parameters
+    (T = 0.1, Omega = 100, t = 25) the recurrence rule alone (M = 1426) leaves an error of
+    3e-3 in C(t) at t = 25, although 2M/Omega = 28.5 > 25; the thermal rule removes it.
+    At T = 0 with mu inside the band the error decays only algebraically in M.
+    """
+
+    def __init__(self, m, b, M=None, t_max=None, tol=1e-6, M_max=4000):
+        if not isinstance(b, Baths):
+            raise ValueError(f"b must be a Baths instance, got {type(b).__name__}")
+        if b.shape != ():
+            raise ValueError(f"FiniteChain needs scalar Baths (b.shape == ()), got shape {b.shape}")
+        self.model, self.baths = m, b
+        Omega = m.Omega
+        if t_max is not None:
+            t_max = float(t_max)
+            if not np.isfinite(t_max) or t_max < 0:
+                raise ValueError(f"t_max must be finite and >= 0, got {t_max}")
+        if not 0 < tol < 1:
+            raise ValueError(f"tol must satisfy 0 < tol < 1, got {tol}")
+        if M is None:
+            if t_max is None:
+                raise ValueError("give the lead length M or the latest time t_max (to choose M)")
+            M_rec, M_th = self.required_M(m, b, t_max, tol)
+            if not np.isfinite(M_th):
+                warnings.warn(
+                    "a lead at T = 0 with its chemical potential inside the band: the finite-lead "
+                    "error then decays only algebraically (~1/M), not exponentially; M is set by the "
+                    "recurrence time alone", RuntimeWarning, stacklevel=2)
+                M = M_rec
+            elif M_th > M_max:
+                warnings.warn(
+                    f"the thermal margin for tol={tol:g} needs M={M_th} > M_max={M_max}; using "
+                    f"M={max(M_rec, M_max)}, estimated finite-lead error up to "
+                    f"{self._thermal_error(m, b, max(M_rec, M_max), t_max):.1e}", RuntimeWarning,
+                    stacklevel=2)
+                M = max(M_rec, M_max)
+            else:
+                M = max(M_rec, M_th)
+        else:
+            if int(M) != M:
+                raise ValueError(f"M must be an integer, got {M}")
+            M = int(M)
+            if M < 2:
+                raise ValueError(f"need M >= 2 sites per lead (the energy current uses A_2), got M={M}")
+            if t_max is not None and 2 * M / Omega <= t_max:
+                raise ValueError(
+                    f"M={M} too small for t_max={t_max}: recurrence time 2M/Omega = {2 * M / Omega:g} "
+                    f"<= t_max; reflections from the chain ends would spoil the result "
+                    f"(need M > {Omega * t_max / 2:g})")
+        self.M = M
+        self.t_max = t_max
+        N = 2 * M + 2
+        self.N = N
+        self.kappa = np.sqrt(m.Gamma * Omega) / 2       # contact hopping, Eq. (14) read as in A11
+
+        # --- index bookkeeping -------------------------------------------------------------
+        self.sys_index = np.array([M, M + 1])             # c_L, c_R
+        # lead_index[alpha][m-1] is the position of A_{m,alpha}
+        self.lead_index = (np.arange(M - 1, -1, -1), np.arange(M + 2, N))
+
+        # --- full tridiagonal Hamiltonian, Eqs. (10), (11), (14) -----------------------------
+        diag = np.zeros(N)
+        diag[M], diag[M + 1] = m.h_L, m.h_R
+        off = np.full(N - 1, -Omega / 2)
+        off[M - 1] = self.kappa                              # A_{1,L} - c_L
+        off[M] = -m.g / 2                                    # c_L - c_R
+        off[M + 1] = self.kappa                              # c_R - A_{1,R}
+        self.diagonal, self.offdiagonal = diag, off
+        self.energies, self.eigenvectors = eigh_tridiagonal(diag, off)   # h = V diag(eps) V^T
+
+        # --- isolated lead chain, Eqs. (11)-(13): sites A_1 ... A_M --------------------------
+        self.chain_energies, self.chain_vectors = eigh_tridiagonal(
+            np.zeros(M), np.full(M - 1, -Omega / 2))
+        # mode occupations f_alpha(omega_q) of the grand-canonical lead states, Eq. (20)
+        self.chain_occupations = np.stack([
+            fermi(self.chain_energies, b.mu_L, b.T_L),
+            fermi(self.chain_energies, b.mu_R, b.T_R)])
+
+    # --- choice of M ---------------------------------------------------------------------------
+    @staticmethod
+    def _decay_per_site(m, b, tol):
+        """Per-site decay rate pi*T_alpha/Omega of the finite-lead error, smallest over the leads.
+
+        Returns 0.0 for a T = 0 lead whose Fermi step lies inside the band (no exponential
+        decay) and inf when no lead's occupation varies by more than `tol` across the band.
+        """
+        rate = np.inf
+        for T, mu in ((float(b.T_L), float(b.mu_L)), (float(b.T_R), float(b.mu_R))):
+            outside = abs(mu) - m.Omega                  # distance of the step from the band
+            if T == 0.0:
+                if outside < 0:
+                    return 0.0
+                continue
+            if outside > np.log(1 / tol) * T:            # f flat to within tol on [-Omega, Omega]
+                continue
+            rate = min(rate, np.pi * T / m.Omega)
+        return rate
+
+    @classmethod
+    def required_M(cls, m, b, t_max, tol=1e-6):
+        """Lead lengths needed up to `t_max`: (recurrence rule, thermal rule).
+
+        Recurrence rule: M = ceil(1.1 * Omega * t_max / 2) + 50, so 2M/Omega > t_max with margin.
+        Thermal rule: M = ceil((Omega * t_max + ln(1/tol) * Omega / (pi T)) / 2), from the
+        finite-lead error model of `finite_size_error`; 0 if no lead has a Fermi step in the
+        band, inf if one has it at T = 0.
+
+        Returns
+        -------
+        (int, int or float)
+        """
+        M_rec = int(np.ceil(1.1 * m.Omega * t_max / 2)) + 50
+        rate = cls._decay_per_site(m, b, tol)
+        if rate == 0.0:
+            return M_rec, np.inf
+        if np.isinf(rate):
+            return M_rec, 0
+        return M_rec, int(np.ceil((m.Omega * t_max + np.log(1 / tol) / rate) / 2))
+
+    @classmethod
+    def _thermal_error(cls, m, b, M, t):
+        rate = cls._decay_per_site(m, b, 1e-16)
+        if rate == 0.0:
+            return np.ones_like(np.asarray(t, float))
+        dist = np.maximum(2 * M - m.Omega * np.abs(np.asarray(t, float)), 0.0)
+        return np.exp(-rate * dist)
+
+    def finite_size_error(self, t):
+        """Estimate of the finite-lead error of C(t): exp(-(pi T/Omega) (2M - Omega |t|)).
+
+        The discrete lead spectrum aliases the bath correlation function Sum_q |tau_q|^2
+        f(omega_q) exp(-i omega_q tau) (Eq. (18)).  By Poisson summation over q = pi k/(M+1)
+        the aliases are Fourier components of order 2M in q of sin^2 q f(-Omega cos q)
+        exp(i Omega tau cos q); the propagating factor spreads over orders |k| < Omega |tau|,
+        and the thermally smoothed Fermi step, of width T/v_F >= T/Omega in q (v_F <= Omega the
+        Fermi velocity in sites per unit time), has Fourier components decaying at least like
+        exp(-pi k T/Omega).  Leads whose occupation is flat across the band (mu outside it by
+        more than ~37 T) do not contribute.  So the error is ~exp(-pi T (2M - Omega t)/Omega): it reaches O(1)
+        at the recurrence time 2M/Omega and, at low T, is already visible well before it.
+        Checked against the analytic solution (Omega = 10, T = 0.1-0.2, M = 150-400): the true
+        error is below this estimate, with an exponent 1.1-2.5 times larger.  At T = 0 with
+        mu inside the band there is no exponential decay (the error falls only like ~1/M,
+        ~1e-3 at M = 2400 for Omega = 10) and the estimate returned is 1.
+
+        Returns
+        -------
+        ndarray, shape of `t`
+        """
+        return self._thermal_error(self.model, self.baths, self.M, t)
+
+    def __repr__(self):
+        return f"FiniteChain({self.model!r}, {self.baths!r}, M={self.M})"
+
+    # --- derived quantities --------------------------------------------------------------------
+    @property
+    def recurrence_time(self):
+        """Recurrence time 2M/Omega, when the fastest packet returns from the far end of a lead.
+
+        The group velocity of omega_q = -Omega cos q is at most Omega sites per unit time, and
+        the round trip is 2M sites.
+        """
+        return 2 * self.M / self.model.Omega
+
+    @property
+    def hamiltonian(self):
+        """Dense single-particle Hamiltonian h of the whole chain. Shape (N, N), real symmetric."""
+        return (np.diag(self.diagonal) + np.diag(self.offdiagonal, 1)
+                + np.diag(self.offdiagonal, -1))
+
+    @property
+    def tunnel_couplings(self):
+        """tau_q = kappa * <A_1|q> for the numerically diagonalised isolated lead (Eq. (15)).
+
+        Shape (M,), ordered like `chain_energies`.  The eigenvector sign convention of the
+        solver is arbitrary, so only |tau_q|^2 is meaningful; analytically
+        |tau_q|^2 = Gamma*Omega/(2M+2) sin^2 q.
+        """
+        return self.kappa * self.chain_vectors[0]
+
+    # --- validation ----------------------------------------------------------------------------
+    @staticmethod
+    def _check_C0(C0):
+        if C0 is None:
+            return np.zeros((2, 2), dtype=complex)
+        C0 = np.asarray(C0, dtype=complex)
+        if C0.shape != (2, 2):
+            raise ValueError(f"C0 must have shape (2, 2), got {C0.shape}")
+        if not np.all(np.isfinite(C0)):
+            raise ValueError("C0 must be finite")
+        if np.max(np.abs(C0 - C0.conj().T)) > _TOL:
+            raise ValueError("C0 is not a valid correlation matrix: it must be Hermitian")
+        ev = np.linalg.eigvalsh(C0)
+        if ev[0] < -_TOL or ev[-1] > 1 + _TOL:
+            raise ValueError("C0 is not a valid correlation matrix: its eigenvalues must lie in [0, 1] "
+                             f"(0 <= C0 <= 1), got {ev}")
+        return 0.5 * (C0 + C0.conj().T)
+
+    @staticmethod
+    def _check_D0(C0, D0):
+        D0 = float(np.real_if_close(D0))
+        if not np.isfinite(D0):
+            raise ValueError("D0 must be finite")
+        c11, c22, c12 = C0[0, 0].real, C0[1, 1].real, C0[0, 1]
+        # A number-conserving two-mode state has populations p00 = 1 - C11 - C22 + D0,
+        # p11 = D0 and one-particle block (C - D0 1)^T; all must be non-negative.
+        lo, hi = max(0.0, c11 + c22 - 1.0), min(c11, c22)
+        if (D0 < lo - _TOL or D0 > hi + _TOL
+                or abs(c12) ** 2 > (c11 - D0) * (c22 - D0) + _TOL):
+            raise ValueError(
+                f"D0 inconsistent with C0: a two-mode state needs max(0, C11+C22-1) <= D0 <= "
+                f"min(C11, C22) and |C12|^2 <= (C11-D0)(C22-D0); got D0={D0}, C11={c11}, "
+                f"C22={c22}, |C12|={abs(c12)}")
+        return D0
+
+    def _check_times(self, t, strict):
+        t = _as_times(t)
+        if t.size and np.max(np.abs(t)) >= self.recurrence_time:
+            msg = (f"times up to {np.max(np.abs(t)):g} reach the recurrence time 2M/Omega = "
+                   f"{self.recurrence_time:g} (M={self.M}): reflections from the chain ends spoil "
+                   f"the result; use a larger M")
+            if strict:
+                raise ValueError(msg)
+            warnings.warn(msg, RuntimeWarning, stacklevel=3)
+        return t
+
+    # --- core evolution ------------------------------------------------------------------------
+    def _amplitudes(self, t, rows):
+        """Rows of the propagator U(t) = exp(-i h t).
+
+        Parameters
+        ----------
+        t : ndarray, shape (nt,)
+        rows : ndarray of int, shape (r,)
+
+        Returns
+        -------
+        ndarray, shape (nt, r, N), complex: U_{rows, :}(t) = V_rows exp(-i eps t) V^T.
+        """
+        V, eps = self.eigenvectors, self.energies
+        ph = eps[None, :] * t[:, None]                          # (nt, N)
+        Vr = V[rows]                                            # (r, N)
+        # two real GEMMs (cos and sin parts) are cheaper than one complex-by-real product
+        re = (Vr[None] * np.cos(ph)[:, None, :]) @ V.T
+        im = (Vr[None] * np.sin(ph)[:, None, :]) @ V.T
+        return re - 1j * im
+
+    def _correlations(self, t, rows, C0site):
+        """<c_a^dag(t) c_b(t)> for a, b in `rows` from the product initial state.
+
+        C0full = C0site (system block, site basis) + f_L(h_chain) + f_R(h_chain); the lead
+        blocks are handled in the lead normal-mode basis, where they are diagonal.
+
+        Parameters
+        ----------
+        t : ndarray, shape (nt,)
+        rows : ndarray of int, shape (r,)
+        C0site : ndarray, shape (2, 2), the system block <c_a^dag c_b>(0), a, b in (L, R)
+
+        Returns
+        -------
+        C : ndarray, shape (nt, r, r), complex
+        Usys : ndarray, shape (nt, r, 2), complex: the amplitudes U_{rows, (c_L, c_R)}(t)
+        """
+        nt, r = t.size, len(rows)
+        C = np.empty((nt, r, r), dtype=complex)
+        Usys = np.empty((nt, r, 2), dtype=complex)
+        chunk = max(1, _CHUNK_ELEMENTS // (r * self.N))
+        # Empty lead modes (f_q < 1e-18, each contributing at most f_q) are skipped: this drops
+        # a third of the work at Fig. 4(a)'s parameters and all of it for empty leads.
+        occ = [self.chain_occupations[a] >= 1e-18 for a in (0, 1)]
+        Vocc = [self.chain_vectors[:, o] for o in occ]
+        focc = [self.chain_occupations[a][o] for a, o in zip((0, 1), occ)]
+        for s in range(0, nt, chunk):
+            U = self._amplitudes(t[s:s + chunk], rows)          # (nc, r, N)
+            Us = U[:, :, self.sys_index]
+            Usys[s:s + chunk] = Us
+            # system part: U^* C0 U^T restricted to the system columns
+            acc = np.einsum("nac,cd,nbd->nab", Us.conj(), C0site, Us)
+            for alpha in (0, 1):
+                if focc[alpha].size == 0:
+                    continue
+                B = U[:, :, self.lead_index[alpha]] @ Vocc[alpha]   # amplitudes on lead normal modes
+                acc += np.einsum("naq,q,nbq->nab", B.conj(), focc[alpha], B)
+            C[s:s + chunk] = acc
+        return C, Usys
+
+    def _prepare(self, t, C0, strict):
+        t = self._check_times(t, strict)
+        C0 = self._check_C0(C0)
+        R = self.model.R
+        return t, C0, R.T @ C0 @ R                               # C^site = R^T C R
+
+    # --- public observables ----------------------------------------------------------------------
+    def local_correlation_matrix(self, t, C0=None, strict=False):
+        """Site-basis system correlation matrix C^site_ab(t) = <c_a^dag(t) c_b(t)>, a, b in (L, R).
+
+        Parameters
+        ----------
+        t : array_like
+            Times, any shape.
+        C0 : array_like, shape (2, 2), optional
+            Initial system correlation matrix in the *eigenbasis* (Eq. (21)); default vacuum.
+        strict : bool
+            If True, raise ValueError instead of warning when a time reaches the recurrence time.
+
+        Returns
+        -------
+        ndarray, shape (*t.shape, 2, 2), complex
+        """
+        t, C0, C0site = self._prepare(t, C0, strict)
+        C, _ = self._correlations(t.ravel(), self.sys_index, C0site)
+        return C.reshape(t.shape + (2, 2))
+
+    def correlation_matrix(self, t, C0=None, strict=False):
+        """Eigenbasis correlation matrix C_jk(t) = Tr[rho(t) d_j^dag d_k], Eq. (21), exactly.
+
+        Parameters
+        ----------
+        t : array_like
+            Times, any shape.
+        C0 : array_like, shape (2, 2), optional
+            Initial C(0) in the eigenbasis, Hermitian with 0 <= C0 <= 1; default vacuum.
+        strict : bool
+            If True, raise ValueError instead of warning when a time reaches the recurrence time.
+
+        Returns
+        -------
+        ndarray, shape (*t.shape, 2, 2), complex.  C = R C^site R^T.
+        """
+        R = self.model.R
+        Cs = self.local_correlation_matrix(t, C0, strict)
+        return np.einsum("ja,...ab,kb->...jk", R, Cs, R)
+
+    def double_occupancy(self, t, C0=None, D0=0.0, strict=False):
+        """Double occupancy D(t) = Tr[rho(t) d_1^dag d_2^dag d_2 d_1], Eq. (22), exactly.
+
+        Parameters
+        ----------
+        t : array_like
+            Times, any shape.
+        C0 : array_like, shape (2, 2), optional
+            Initial eigenbasis correlation matrix; default vacuum.
+        D0 : float
+            Initial double occupancy <d_1^dag d_2^dag d_2 d_1>(0).  The initial system state
+            may be non-Gaussian; D0 must be consistent with C0 (see Raises).
+        strict : bool
+            If True, raise ValueError instead of warning when a time reaches the recurrence time.
+
+        Returns
+        -------
+        ndarray, shape t.shape, real
+
+        Raises
+        ------
+        ValueError
+            "D0 inconsistent with C0" unless max(0, C11+C22-1) <= D0 <= min(C11, C22) and
+            |C12|^2 <= (C11-D0)(C22-D0): these are the conditions that the number-conserving
+            two-mode state with populations p00 = 1-C11-C22+D0, p11 = D0 and one-particle
+            block (C0 - D0 1)^T be positive.
+
+        Notes
+        -----
+        Derivation.  Write every site operator as x_n (system sites and lead sites) and
+        d_j(t) = sum_n u_jn(t) x_n with u = R U_{sys,:}(t).  Then
+
+            D(t) = sum_{abcd} u*_{1a} u*_{2b} u_{2c} u_{1d} <x_a^dag x_b^dag x_c x_d>_0 .
+
+        The initial state rho_S x rho_L x rho_R is a product of even, number-conserving
+        factors, the leads being Gaussian.  Sort the four indices by factor: terms with an
+        odd number of system indices, or with a factor holding two creators and no annihilator,
+        vanish; when two indices sit in the system and two in a lead, moving the (even) lead
+        bilinear past the system operators costs exactly the fermionic sign that Wick's
+        theorem assigns, so such terms equal their Wick value built from the block-diagonal
+        C0full; all-lead terms are Wick by Gaussianity.  So the 4-point function equals its
+        Wick value with C0full except for the all-system term, whose connected part is fixed
+        for two modes by antisymmetry: in the eigenbasis
+        <d_a^dag d_b^dag d_c d_d>_0 = eps_ab eps_dc D0 (eps_12 = -eps_21 = 1), while Wick
+        gives eps_ab eps_dc det C0.  The Wick part of D(t) is the Wick value at time t of the
+        evolved Gaussian state with the same C0, i.e. C11(t) C22(t) - |C12(t)|^2 = det C(t).
+        The remainder is (D0 - det C0) sum u*_{1a} u*_{2b} eps_ab  sum u_{2c} u_{1d} eps_dc
+        = (D0 - det C0) |det G(t)|^2, where G_jk(t) = sum u_jn (R^T)_nk over the two system
+        sites is the eigenbasis propagator (Eq. (23); diagonal for this model).  Hence
+
+            D(t) = det C(t) + |det G(t)|^2 [D0 - det C0],
+
+        which is Eq. (31) rewritten; for a Gaussian initial state (D0 = det C0) D(t) = det C(t).
+        """
+        t, C0, C0site = self._prepare(t, C0, strict)
+        D0 = self._check_D0(C0, D0)
+        Cs, Us = self._correlations(t.ravel(), self.sys_index, C0site)
+        R = self.model.R
+        C = np.einsum("ja,nab,kb->njk", R, Cs, R)
+        detC = (C[:, 0, 0] * C[:, 1, 1]).real - np.abs(C[:, 0, 1]) ** 2
+        G = np.einsum("ja,nab,kb->njk", R, Us, R)                # d(t) = G d(0) + leads
+        detG = G[:, 0, 0] * G[:, 1, 1] - G[:, 0, 1] * G[:, 1, 0]
+        detC0 = (C0[0, 0] * C0[1, 1]).real - abs(C0[0, 1]) ** 2
+        D = detC + np.abs(detG) ** 2 * (D0 - detC0)
+        return D.reshape(t.shape)
+
+    def propagator(self, t, strict=False):
+        """Eigenbasis propagator G_jk(t) = <0| d_j(t) d_k^dag |0>, Eq. (23).
+
+        Returns
+        -------
+        ndarray, shape (*t.shape, 2, 2), complex.  Diagonal up to rounding, since the two
+        leads are identical (Eq. (17)).
+        """
+        t = self._check_times(t, strict)
+        R = self.model.R
+        U = self._amplitudes(t.ravel(), self.sys_index)[:, :, self.sys_index]
+        return np.einsum("ja,nab,kb->njk", R, U, R).reshape(t.shape + (2, 2))
+
+    def particle_current(self, t, C0=None, alpha=0, strict=False):
+        """Boundary particle current J^P_alpha(t) = -d<N_alpha>/dt, Eq. (40), exactly.
+
+        The current flows from lead alpha into its system site.  From the Heisenberg equation
+        with H_SB = kappa (c^dag A_1 + A_1^dag c), kappa = sqrt(Gamma*Omega)/2 (Eq. (14)):
+        dN_alpha/dt = i[H, N_alpha] = i kappa (c^dag A_1 - A_1^dag c), so
+
+            J^P_alpha = i kappa <A_1^dag c - c^dag A_1> = 2 kappa Im <c_alpha^dag A_{1,alpha}> .
+
+        Parameters
+        ----------
+        t : array_like
+            Times, any shape.
+        C0 : array_like, shape (2, 2), optional
+            Initial eigenbasis correlation matrix; default vacuum.
+        alpha : {0, 1}
+            Lead: 0 = L (default), 1 = R.
+        strict : bool
+            If True, raise ValueError instead of warning when a time reaches the recurrence time.
+
+        Returns
+        -------
+        ndarray, shape t.shape, real
+        """
+        return self._bond_current(t, C0, alpha, 0, strict) * (2 * self.kappa)
+
+    def energy_current(self, t, C0=None, alpha=0, strict=False):
+        """Boundary energy current J^E_alpha(t) = -d<H_alpha>/dt, Eq. (41), exactly.
+
+        H_alpha is the isolated lead Hamiltonian (11) (no contact term).  Only H_SB fails to
+        commute with H_alpha, and [A_1, H_alpha] = -(Omega/2) A_2, so
+        d<H_alpha>/dt = i<[H_SB, H_alpha]> = -i kappa (Omega/2) <c^dag A_2 - A_2^dag c>, i.e.
+
+            J^E_alpha = -kappa * Omega * Im <c_alpha^dag A_{2,alpha}> .
+
+        The energy current is carried by the next-nearest-neighbour correlation between the
+        system site and the *second* lead site (equivalently, by Eq. (41):
+        sum_q omega_q tau_q a_q = kappa [h_chain A]_1 = -kappa (Omega/2) A_2).  Requires M >= 2.
+
+        Parameters
+        ----------
+        t : array_like
+            Times, any shape.
+        C0 : array_like, shape (2, 2), optional
+            Initial eigenbasis correlation matrix; default vacuum.
+        alpha : {0, 1}
+            Lead: 0 = L (default), 1 = R.
+        strict : bool
+            If True, raise ValueError instead of warning when a time reaches the recurrence time.
+
+        Returns
+        -------
+        ndarray, shape t.shape, real
+        """
+        return self._bond_current(t, C0, alpha, 1, strict) * (-self.kappa * self.model.Omega)
+
+    @staticmethod
+    def _check_alpha(alpha):
+        if alpha not in (0, 1):
+            raise ValueError(f"alpha must be 0 (L) or 1 (R), got {alpha}")
+
+    def _bond_current(self, t, C0, alpha, lead_site, strict):
+        """Im <c_alpha^dag(t) A_{lead_site+1, alpha}(t)>, shape t.shape."""
+        self._check_alpha(alpha)
+        t, C0, C0site = self._prepare(t, C0, strict)
+        rows = np.array([self.sys_index[alpha], self.lead_index[alpha][lead_site]])
+        C, _ = self._correlations(t.ravel(), rows, C0site)
+        return C[:, 0, 1].imag.reshape(t.shape)
+
+    def full_correlation_matrix(self, t, C0=None, strict=False):
+        """Whole-chain correlation matrix <x_a^dag(t) x_b(t)> over all N sites (chain order).
+
+        Costs O(N^3) per time: meant for checks on modest chains.
+
+        Returns
+        -------
+        ndarray, shape (*t.shape, N, N), complex
+        """
+        t, C0, C0site = self._prepare(t, C0, strict)
+        C, _ = self._correlations(t.ravel(), np.arange(self.N), C0site)
+        return C.reshape(t.shape + (self.N, self.N))
+
+    def lead_number(self, t, C0=None, alpha=0, strict=False):
+        """<N_alpha>(t), the particle number on lead alpha. Shape t.shape, real."""
+        self._check_alpha(alpha)
+        t, C0, C0site = self._prepare(t, C0, strict)
+        rows = self.lead_index[alpha]
+        C, _ = self._correlations(t.ravel(), rows, C0site)
+        return np.einsum("nii->n", C).real.reshape(t.shape)
+
+    def lead_energy(self, t, C0=None, alpha=0, strict=False):
+        """<H_alpha>(t) of the isolated lead Hamiltonian (11). Shape t.shape, real.
+
+        H_alpha = -(Omega/2) sum_m (A_m^dag A_{m+1} + h.c.), so
+        <H_alpha> = -Omega sum_m Re <A_m^dag A_{m+1}>.
+        """
+        self._check_alpha(alpha)
+        t, C0, C0site = self._prepare(t, C0, strict)
+        rows = self.lead_index[alpha]                           # A_1 ... A_M
+        C, _ = self._correlations(t.ravel(), rows, C0site)
+        bonds = np.einsum("nii->ni", C[:, :-1, 1:]).real        # Re <A_m^dag A_{m+1}>
+        return (-self.model.Omega * bonds.sum(axis=1)).reshape(t.shape)
+
+    def gibbs_state(self, T, mu):
+        """Reduced global Gibbs state of the whole chain, Eq. (39) and App. C.
+
+        Tr_B[exp(-(H - mu N)/T)/Z] is Gaussian with system block <c_a^dag c_b> = [f(h)]_ab,
+        f the Fermi function of the full single-particle Hamiltonian h (real symmetric, so no
+        transpose matters).
+
+        Parameters
+        ----------
+        T : float
+            Temperature, T >= 0 (T = 0: ground state of H - mu N, with occupation 1/2 for a
+            level exactly at mu).
+        mu : float
+            Chemical potential.
+
+        Returns
+        -------
+        ndarray, shape (2, 2), complex: the eigenbasis matrix C = R C^site R^T.
+        """
+        T, mu = float(T), float(mu)
+        if not (np.isfinite(T) and np.isfinite(mu)):
+            raise ValueError("T and mu must be finite")
+        if T < 0:
+            raise ValueError(f"temperatures must satisfy T >= 0, got T={T}")
+        Vs = self.eigenvectors[self.sys_index]                  # (2, N)
+        Cs = (Vs * fermi(self.energies, mu, T)) @ Vs.T
+        R = self.model.R
+        return (R @ Cs @ R.T).astype(complex)
