@@ -62,7 +62,7 @@ explorer: venv
 # Tests that drive Debian's Chromium (/usr/bin/chromium) through Playwright: the built book (run
 # `make book` first) and the Voila explorer. Install the browser with `apt-get install chromium`.
 test-browser: venv
-	$(RUN) $(PY) -m pytest -m browser -p no:nbval tests/test_browser.py $(PYTEST_ARGS)
+	$(RUN) $(PY) -m pytest -m browser tests/test_browser.py $(PYTEST_ARGS)
 
 clean:
 	rm -rf _build .pytest_cache .hypothesis nadlib.egg-info $(VENDOR)
