@@ -44,6 +44,31 @@ _TOL = 1e-12
 _CHUNK_ELEMENTS = 2_000_000
 
 
+def _cos_moments(K, Omega, mu, T):
+    """c(k) = (1/pi) int_0^pi cos(k q) f(-Omega cos q) dq for k = 0..K. Shape (K + 1,).
+
+    Composite Gauss-Legendre in q: panels short enough for cos(K q), and graded around the
+    Fermi wave number q_F = arccos(-mu/Omega) where the smoothed step sits.
+    """
+    x, w = np.polynomial.legendre.leggauss(40)
+    qF = np.arccos(np.clip(-mu / Omega, -1, 1))
+    br = list(np.linspace(0, np.pi, int(np.ceil(np.pi * K / 20.0)) + 9)) + [qF]
+    if T > 0:
+        width = T / (Omega * max(np.sin(qF), 1e-3))
+        for s in 2.0 ** np.arange(-3, 12):
+            br += [qF - s * width, qF + s * width]
+    br = np.unique(np.clip(br, 0, np.pi))
+    a, b = br[:-1, None], br[1:, None]
+    q = ((a + b) / 2 + (b - a) / 2 * x).ravel()
+    wq = ((b - a) / 2 * w).ravel()
+    fw = fermi(-Omega * np.cos(q), mu, T) * wq / np.pi
+    k = np.arange(K + 1)
+    out = np.empty(K + 1)
+    for s in range(0, K + 1, 256):
+        out[s:s + 256] = np.cos(np.outer(k[s:s + 256], q)) @ fw
+    return out
+
+
 def _as_times(t):
     t = np.asarray(t, dtype=float)
     if not np.all(np.isfinite(t)):
@@ -73,6 +98,15 @@ class FiniteChain:
         M must satisfy ``recurrence_time > t_max``.
     tol : float
         Target finite-lead error of the thermal rule (used only when M is None).
+    leads : {"finite", "semi-infinite"}
+        Initial state of each lead.  "finite": the grand-canonical state of the isolated
+        M-site chain (Eq. (20) for a finite lead); at low T its discrete spectrum leaves an
+        error ~exp(-pi T (2M - Omega t)/Omega), hence the thermal rule for M.
+        "semi-infinite": the grand-canonical state of a semi-infinite lead restricted to its
+        first M sites, <A_m^dag A_n> = c(m - n) - c(m + n) with
+        c(k) = (1/pi) int_0^pi cos(k q) f(-Omega cos q) dq.  It is exact until the truncation
+        is felt at the contact, t = M/Omega, at any temperature (T = 0 included); M is then
+        chosen as ceil(1.1 Omega t_max) + 50.
     M_max : int
         Cap on the thermal rule (memory: the eigenvectors take 8 N^2 bytes, N = 2M + 2).  If the
         cap binds, a RuntimeWarning gives the estimated error.  The recurrence rule is never
@@ -118,7 +152,7 @@ class FiniteChain:
     At T = 0 with mu inside the band the error decays only algebraically in M.
     """
 
-    def __init__(self, m, b, M=None, t_max=None, tol=1e-6, M_max=4000):
+    def __init__(self, m, b, M=None, t_max=None, tol=1e-6, M_max=4000, leads="finite"):
         if not isinstance(b, Baths):
             raise ValueError(f"b must be a Baths instance, got {type(b).__name__}")
         if b.shape != ():
@@ -131,7 +165,14 @@ class FiniteChain:
                 raise ValueError(f"t_max must be finite and >= 0, got {t_max}")
         if not 0 < tol < 1:
             raise ValueError(f"tol must satisfy 0 < tol < 1, got {tol}")
-        if M is None:
+        if leads not in ("finite", "semi-infinite"):
+            raise ValueError(f"leads must be 'finite' or 'semi-infinite', got {leads!r}")
+        self.leads = leads
+        if M is None and leads == "semi-infinite":
+            if t_max is None:
+                raise ValueError("give the lead length M or the latest time t_max (to choose M)")
+            M = int(np.ceil(1.1 * Omega * t_max)) + 50
+        elif M is None:
             if t_max is None:
                 raise ValueError("give the lead length M or the latest time t_max (to choose M)")
             M_rec, M_th = self.required_M(m, b, t_max, tol)
@@ -156,11 +197,12 @@ class FiniteChain:
             M = int(M)
             if M < 2:
                 raise ValueError(f"need M >= 2 sites per lead (the energy current uses A_2), got M={M}")
-            if t_max is not None and 2 * M / Omega <= t_max:
+            factor = 1 if leads == "semi-infinite" else 2
+            if t_max is not None and factor * M / Omega <= t_max:
                 raise ValueError(
-                    f"M={M} too small for t_max={t_max}: recurrence time 2M/Omega = {2 * M / Omega:g} "
-                    f"<= t_max; reflections from the chain ends would spoil the result "
-                    f"(need M > {Omega * t_max / 2:g})")
+                    f"M={M} too small for t_max={t_max}: recurrence time {factor}M/Omega = "
+                    f"{factor * M / Omega:g} <= t_max; the chain ends would spoil the result "
+                    f"(need M > {Omega * t_max / factor:g})")
         self.M = M
         self.t_max = t_max
         N = 2 * M + 2
@@ -189,6 +231,19 @@ class FiniteChain:
         self.chain_occupations = np.stack([
             fermi(self.chain_energies, b.mu_L, b.T_L),
             fermi(self.chain_energies, b.mu_R, b.T_R)])
+        if leads == "finite":
+            self.lead_states = [(self.chain_vectors, self.chain_occupations[a]) for a in (0, 1)]
+        else:
+            # The first M sites of a semi-infinite lead in its grand-canonical state:
+            # <A_m^dag A_n> = c(m - n) - c(m + n), c(k) = (1/pi) int_0^pi cos(k q) f(-Omega cos q) dq
+            # (image construction for the open end).  The finite chain then reproduces the
+            # semi-infinite one exactly until the far end is felt at the contact, t = M/Omega.
+            self.lead_states = []
+            for mu, T in ((float(b.mu_L), float(b.T_L)), (float(b.mu_R), float(b.T_R))):
+                c = _cos_moments(2 * M + 2, Omega, mu, T)
+                i = np.arange(1, M + 1)
+                lam, W = np.linalg.eigh(c[np.abs(i[:, None] - i[None, :])] - c[i[:, None] + i[None, :]])
+                self.lead_states.append((W, np.clip(lam, 0.0, 1.0)))
 
     # --- choice of M ---------------------------------------------------------------------------
     @staticmethod
@@ -273,7 +328,7 @@ class FiniteChain:
         The group velocity of omega_q = -Omega cos q is at most Omega sites per unit time, and
         the round trip is 2M sites.
         """
-        return 2 * self.M / self.model.Omega
+        return (2 if self.leads == "finite" else 1) * self.M / self.model.Omega
 
     @property
     def hamiltonian(self):
@@ -381,9 +436,9 @@ class FiniteChain:
         chunk = max(1, _CHUNK_ELEMENTS // (r * self.N))
         # Empty lead modes (f_q < 1e-18, each contributing at most f_q) are skipped: this drops
         # a third of the work at Fig. 4(a)'s parameters and all of it for empty leads.
-        occ = [self.chain_occupations[a] >= 1e-18 for a in (0, 1)]
-        Vocc = [self.chain_vectors[:, o] for o in occ]
-        focc = [self.chain_occupations[a][o] for a, o in zip((0, 1), occ)]
+        occ = [self.lead_states[a][1] >= 1e-18 for a in (0, 1)]
+        Vocc = [self.lead_states[a][0][:, o] for a, o in zip((0, 1), occ)]
+        focc = [self.lead_states[a][1][o] for a, o in zip((0, 1), occ)]
         for s in range(0, nt, chunk):
             U = self._amplitudes(t[s:s + chunk], rows)          # (nc, r, N)
             Us = U[:, :, self.sys_index]

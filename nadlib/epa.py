@@ -154,6 +154,9 @@ def u_envelope_bessel(tau):
     loses all digits for tau >~ 30 (A10); use `u_envelope` there.  Shape of tau.
     """
     tau = np.asarray(tau, dtype=float)
+    if np.any(tau > 700) or np.any(tau < 0) or not np.all(np.isfinite(tau)):
+        raise ValueError("the Bessel form of (E6) needs 0 <= tau <= 700 (exp(tau) overflows beyond, and "
+                         "the difference has lost all digits long before, A10); use u_envelope")
     x = np.where(tau > 0, tau / 2, 1.0)
     iv = special.ive
     diff = iv(-0.75, x) * iv(0.25, x) - iv(-0.25, x) * iv(0.75, x)
@@ -167,9 +170,13 @@ def u_envelope_bessel(tau):
 def error_bound(m, t):
     """Bound on |err_j(t)|, third line of Eq. (E5). Shape (2, *t.shape).
 
-    (Gamma/Omega) / (1 - Gamma/Omega) * Omega^2 / [(Omega - E'_j)^2 + Gamma_j^2/4] * u(Omega t).
+    (Gamma/Omega) / (1 - Gamma/Omega) * Omega^2 / [(Omega - |E'_j|)^2 + Gamma_j^2/4] * u(Omega t).
+
+    The paper writes Omega - E'_j: the denominator of (E5) is smallest at the arc end nearer
+    the level, theta = 0 for E'_j > 0 and theta = pi for E'_j < 0, hence |E'_j| (for E'_j < 0
+    the printed form underestimates the error by a factor ~2.5 at Fig. 3's parameters mirrored).
     """
     t = _check_times(t)
     r = m.Gamma / m.Omega
-    pref = r / (1 - r) * m.Omega ** 2 / ((m.Omega - m.E_shifted) ** 2 + m.Gamma_j ** 2 / 4)
+    pref = r / (1 - r) * m.Omega ** 2 / ((m.Omega - np.abs(m.E_shifted)) ** 2 + m.Gamma_j ** 2 / 4)
     return pref.reshape((2,) + (1,) * t.ndim) * u_envelope(m.Omega * t)

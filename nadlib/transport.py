@@ -9,11 +9,14 @@ from collections import namedtuple
 
 import numpy as np
 
+from .exact import _rule_for, _scalar_baths
 from .model import Baths
 from .quadrature import fermi_average
+from .spectral import _check_times, exponential_representation, propagator, response_function
 
 __all__ = ["Currents", "transmission", "transmission_weak", "currents", "current_from_coherence",
-           "boundary_currents", "entropy_production"]
+           "boundary_currents", "entropy_production", "second_response_function",
+           "transient_currents"]
 
 Currents = namedtuple("Currents", "particle energy")
 Currents.__doc__ = "Steady currents out of bath L: particle J^P_L and energy J^E_L (shape of the Baths)."
@@ -116,3 +119,114 @@ def entropy_production(m, b):
     JQL = J.energy - b.mu_L * J.particle
     JQR = -(J.energy - b.mu_R * J.particle)
     return -(JQL / b.T_L + JQR / b.T_R)
+
+
+# --------------------------------------------------------------------------- transient currents, App. D
+
+def _phase_difference(x, y, t):
+    """(e^{-i y t} - e^{-i x t}) / (y - x), written as -i t e^{-i(x+y)t/2} sinc((y-x)t/2).
+
+    This is -i int_0^t dt' e^{-i x (t-t')} e^{-i y t'}; the sinc form is exact and stays
+    finite (-i t e^{-i x t}) at y = x.  Broadcasts over x, y, t.
+    """
+    return -1j * t * np.exp(-0.5j * (x + y) * t) * np.sinc((y - x) * t / (2 * np.pi))
+
+
+def second_response_function(m, w, wp, t, method="exact", convention="shifted"):
+    """I_j(w, w', t) = -i int_0^t dt' exp(-i w (t - t')) K_j(w', t'), Eq. (B8).
+
+    Closed form from the exponential representation G_j(t) = sum_c a_c exp(-i z_c t)
+    (`spectral.exponential_representation`).  Since K_j(w', t') = sum_c a_c
+    [e^{-i z_c t'} - e^{-i w' t'}] / (z_c - w') (Eq. (B7)), one more time integral gives
+
+        I_j(w, w', t) = sum_c a_c / [(z_c - w)(z_c - w')] (e^{-i z_c t} - e^{-i w t})
+                        - g_j(w') (e^{-i w' t} - e^{-i w t}) / (w' - w),
+
+    with g_j(w') = sum_c a_c / (z_c - w'); the last fraction is evaluated in its sinc form,
+    finite at w' = w.
+
+    Parameters
+    ----------
+    w, wp : ndarray, shapes (Nw,), (Nwp,)
+        Real frequencies.
+    t : ndarray, shape (Nt,)
+        Times t >= 0.
+
+    Returns
+    -------
+    ndarray, shape (2, Nw, Nwp, Nt), complex
+    """
+    t = _check_times(t)
+    w, wp = np.asarray(w, dtype=float), np.asarray(wp, dtype=float)
+    a, z = exponential_representation(m, method, convention)
+    A = a[:, None, None, :] / ((z[:, None, None, :] - w[None, :, None, None])
+                               * (z[:, None, None, :] - wp[None, None, :, None]))   # (2, Nw, Nwp, Nc)
+    out = np.einsum("jwvc,jct->jwvt", A, np.exp(-1j * z[:, :, None] * t))
+    out -= A.sum(axis=-1)[..., None] * np.exp(-1j * np.multiply.outer(w, t))[None, :, None, :]
+    g = np.sum(a[:, None, :] / (z[:, None, :] - wp[None, :, None]), axis=-1)         # (2, Nwp)
+    E = _phase_difference(w[:, None, None], wp[None, :, None], t)                     # (Nw, Nwp, Nt)
+    return out - g[:, None, :, None] * E[None]
+
+
+def transient_currents(m, b, t, C0=None, method="exact", convention="shifted", initial_term=True):
+    """Time-dependent boundary currents <J^P_L>_t and <J^E_L>_t, Eqs. (D2)-(D3), from the Heisenberg solution.
+
+    J^P_L(t) = 2 Im [R^T X(t) R]_11 with (K, I diagonal, Eqs. (B7)-(B8))
+
+        X_jk = int dw J K_j^*(w, t) F_jk(w) [e^{-i w t} + int dw' J(w') I_k(w', w, t)]
+               + G_j^*(t) C0_jk int dw J(w) K_k(w, t),
+
+    and the same for J^E_L with e^{-i w t} -> w e^{-i w t}, J(w') -> w' J(w') and
+    J(w) K_k -> w J(w) K_k in the last term.  The last term (the initial-state term)
+    is missing from the printed (D2)-(D3) (typo A25): they hold for C(0) = 0 and as
+    t -> infinity.  ``initial_term=False`` drops it, i.e. evaluates (D2)-(D3) as printed.
+
+    The inner integral over w' is done in closed form over the exponentials of G_j,
+    except for one regular kernel, a (Nw x Nw) matrix per time.
+
+    Parameters
+    ----------
+    m : Model
+    b : Baths (scalar)
+    t : array_like, times >= 0
+    C0 : (2, 2) array_like, optional
+        Initial eigenbasis correlation matrix; default vacuum.
+    method, convention : as in `nadlib.propagator`
+
+    Returns
+    -------
+    Currents(particle, energy), each of shape t.shape
+    """
+    from .exact import check_correlation_matrix
+    b = _scalar_baths(b)
+    t = _check_times(t)
+    C0 = np.zeros((2, 2), complex) if C0 is None else check_correlation_matrix(C0)
+    tf = t.ravel()
+    w, wts = _rule_for(m, b, float(tf.max()) if tf.size else 0.0)
+    J = m.spectral_density(w)
+    keep = J > 0
+    w, J = w[keep], J[keep]
+    mu = wts[keep] * J                                            # quadrature weights times J(w)
+    F = b.F(m, w)                                                 # (Nw, 2, 2)
+    a, z = exponential_representation(m, method, convention)
+    B = a[:, None, :] / (z[:, None, :] - w[None, :, None])       # a_c / (z_c - w), (2, Nw, Nc)
+    g = B.sum(axis=-1)                                            # (2, Nw)
+    cz = 1.0 / (z[:, :, None] - w[None, None, :])                 # (2, Nc, Nw)
+    K = response_function(m, w, tf, method, convention)          # (2, Nw, Nt)
+    G = propagator(m, tf, method, convention)                     # (2, Nt)
+    weights = np.stack([mu, mu * w])                              # J(w') w'^p, p = 0, 1
+    R1 = m.R[:, 0]
+    out = np.empty((2, tf.size))
+    for n, tn in enumerate(tf):
+        ew = np.exp(-1j * w * tn)
+        ez = np.exp(-1j * z * tn)                                 # (2, Nc)
+        S0 = np.einsum("jcw,pw->pjc", cz, weights)                # int J w'^p / (z_c - w')
+        S1 = np.einsum("jcw,pw->pjc", cz, weights * ew)           # int J w'^p e^{-i w' t} / (z_c - w')
+        P = weights @ _phase_difference(w[:, None], w[None, :], tn)   # (p, Nw); kernel symmetric
+        Y = np.einsum("jwc,pjc->pjw", B, ez[None] * S0 - S1) - g[None] * P[:, None, :]
+        free = np.stack([ew, w * ew])[:, None, :]                 # (p, 1, Nw)
+        X = np.einsum("w,jw,wjk,pkw->pjk", mu, K[:, :, n].conj(), F, free + Y)
+        if initial_term:
+            X = X + G[:, n].conj()[None, :, None] * C0[None] * (weights @ K[:, :, n].T)[:, None, :]
+        out[:, n] = 2 * np.imag(np.einsum("j,pjk,k->p", R1, X, R1))
+    return Currents(out[0].reshape(t.shape), out[1].reshape(t.shape))

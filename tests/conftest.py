@@ -62,7 +62,8 @@ _CHAINS = {}
 
 
 def finite_chain(m, b, t_max):
-    """A FiniteChain with M chosen by FiniteChain from t_max, built once per session and reused."""
+    """A FiniteChain with M chosen by FiniteChain from t_max, built once per session and reused
+    (meant for small chains: Omega = 10, M of a few hundred)."""
     from nadlib.chain import FiniteChain
     key = (repr(m), repr(b), float(t_max))
     if key not in _CHAINS:
@@ -97,12 +98,18 @@ def small_case():
     return m, b, finite_chain(m, b, SMALL_T_MAX)
 
 
-@pytest.fixture(scope="session", params=["a", "b"], ids=["fig4a", "fig4b"])
+@pytest.fixture(scope="module", params=["a", "b"], ids=["fig4a", "fig4b"])
 def fig4_case(request):
-    """(panel, Model, Baths, FiniteChain up to Gamma t = 5) for both panels of Fig. 4."""
+    """(panel, Model, Baths, FiniteChain up to Gamma t = 5) for both panels of Fig. 4.
+
+    Not cached across modules: these chains hold N^2 eigenvector arrays (N = 2M + 2, M in the
+    thousands), released when pytest moves to the other panel or module.  The leads start in the
+    semi-infinite grand-canonical state restricted to M sites: at T_R = 0.01 (panel (b)) a finite
+    lead's own Gibbs state would need M ~ 23000 to resolve the Fermi step (see FiniteChain)."""
+    from nadlib.chain import FiniteChain
     panel = request.param
     m, b = fig4_model(panel), fig4_baths(panel)
-    return panel, m, b, finite_chain(m, b, FIG4_T_END)
+    return panel, m, b, FiniteChain(m, b, t_max=FIG4_T_END, leads="semi-infinite")
 
 
 # --------------------------------------------------------------------------- measured figures

@@ -447,3 +447,20 @@ def test_fig4a_timing():
     assert ev.min() > -1e-10 and ev.max() < 1 + 1e-10
     ref = np.array([[0.118, 0.016 + 0.083j], [0.016 - 0.083j, 0.356]])
     assert np.max(np.abs(C[-1] - ref)) < 5e-3
+
+
+@pytest.mark.parametrize("T", [0.0, 0.01, 0.3])
+def test_semi_infinite_leads_match_analytic(T):
+    """Semi-infinite lead initial state (leads="semi-infinite"): exact until t = M/Omega at any T.
+
+    The finite lead's own Gibbs state needs M >> Omega/(pi T) at low T; the restriction of the
+    semi-infinite state does not (image formula c(m - n) - c(m + n)).  Compared with Eqs. (29)-(30).
+    """
+    m = nad.Model(1.0, 0.2, 0.5, 0.3, 10.0)
+    b = nad.Baths(T, T, 1.2, 0.3)
+    t = np.linspace(0, 10, 6)
+    ch = FiniteChain(m, b, t_max=10.0, leads="semi-infinite")
+    assert ch.recurrence_time > 10.0 and ch.M == int(np.ceil(1.1 * 10 * 10)) + 50
+    np.testing.assert_allclose(ch.correlation_matrix(t), nad.correlation_matrix(m, b, t), atol=1e-11)
+    with pytest.raises(ValueError, match="leads"):
+        FiniteChain(m, b, t_max=1.0, leads="infinite")
