@@ -110,8 +110,9 @@ class Model:
         if np.any(bad):
             raise ValueError(
                 "Eq. (34) violated: sqrt(E_j^2 + Gamma*Omega) < Omega fails for "
-                f"E_j = {self.E[bad]} (Gamma={self.Gamma}, Omega={self.Omega}); a level this close "
-                "to the band edge can bind a state outside the band")
+                f"E_j = {self.E[bad]} (Gamma={self.Gamma}, Omega={self.Omega}); the closed forms "
+                "(35)-(36) need it (Gamma_j real), and a level closer still (|E_j| > Omega - Gamma/2) "
+                "binds a state outside the band, so that no unique steady state exists")
 
     def __repr__(self):
         return (f"Model(h={self.h}, delta={self.delta}, g={self.g}, "
