@@ -49,8 +49,12 @@ $(VENDOR)/.stamp: package.json package-lock.json
 	cp -r node_modules/mathjax/es5 $(VENDOR)/mathjax
 	cp node_modules/requirejs/require.js $(VENDOR)/require.js
 	cp node_modules/@jupyter-widgets/html-manager/dist/embed-amd.js $(VENDOR)/html-manager/
+	# the widget manager's CSS asks for its icon fonts relative to the *page*, at
+	# <page dir>/@jupyter-widgets/html-manager/dist/: served from there via html_extra_path
+	mkdir -p $(VENDOR)/extra/book/@jupyter-widgets/html-manager/dist
 	find node_modules/@jupyter-widgets/html-manager/dist -maxdepth 1 \
-	    \( -name '*.woff*' -o -name '*.ttf' -o -name '*.eot' -o -name '*.svg' \) -exec cp {} $(VENDOR)/html-manager/ \;
+	    \( -name '*.woff*' -o -name '*.ttf' -o -name '*.eot' -o -name '*.svg' \) \
+	    -exec cp {} $(VENDOR)/extra/book/@jupyter-widgets/html-manager/dist/ \;
 	touch $@
 
 # The explorer notebook as an app: Voila on the loopback interface only, no code shown.

@@ -105,7 +105,7 @@ def test_book_cross_references_resolve(browser, book_server):
     page = browser.new_page()
     page.goto(f"{book_server}/{CHAPTER}", wait_until="networkidle")
     hrefs = page.eval_on_selector_all("article a.reference.internal", "els => els.map(e => e.href)")
-    eq_refs = [h for h in hrefs if "#eq-" in h]
+    eq_refs = [h for h in hrefs if "#equation-eq-" in h]
     assert eq_refs, "no equation cross-references on the chapter"
     checked = {}
     for h in sorted(set(hrefs)):
