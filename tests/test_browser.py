@@ -128,10 +128,10 @@ def voila_server():
                              "--Voila.ip=127.0.0.1", f"--port={port}", "--strip_sources=True"],
                             cwd=str(ROOT / "book"), stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}/"
+    # Wait for the port, not for a page: every GET of the notebook starts a kernel and runs it.
     deadline = time.time() + 60
     while time.time() < deadline:
-        with contextlib.suppress(OSError):
-            urllib.request.urlopen(url, timeout=2)
+        with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), timeout=1):
             break
         time.sleep(0.5)
     else:
@@ -145,10 +145,11 @@ def voila_server():
 
 def test_voila_explorer_slider_changes_output(browser, voila_server):
     page = browser.new_page(viewport={"width": 1280, "height": 1000})
-    page.goto(voila_server, timeout=120000)
+    # Voila streams the page while the kernel runs the notebook: do not wait for "load"
+    page.goto(voila_server, wait_until="commit", timeout=180000)
     handle = page.locator(".noUi-handle").first
-    handle.wait_for(timeout=120000)
-    page.wait_for_selector(".jupyter-widgets img, .widget-output img", timeout=120000)
+    handle.wait_for(timeout=240000)
+    page.wait_for_selector(".jupyter-widgets img, .widget-output img", timeout=240000)
     page.wait_for_timeout(1000)
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / "explorer_before.png"))
