@@ -11,7 +11,7 @@ import numpy as np
 
 from .epa import asymptotic_rates
 from .exact import tcl_generator
-from .model import Baths
+from .model import Baths, check_baths
 
 __all__ = ["hermitian_eigvals_2x2", "negative_weight", "nu", "nu_infinity", "nu_map_mu", "nu_map_T"]
 
@@ -51,8 +51,7 @@ def nu_infinity(m, b, convention="golden"):
 
     Vectorised over the Baths: a whole mu_L x mu_R or T_L x T_R grid is one call.
     """
-    if not isinstance(b, Baths):
-        raise ValueError("b must be a nadlib.Baths instance")
+    check_baths(m, b, caller="nu_infinity")
     Lp, Lm = asymptotic_rates(m, b, convention=convention, both=True)
     return negative_weight(Lp, Lm)
 

@@ -33,12 +33,10 @@ import warnings
 import numpy as np
 from scipy.linalg import eigh_tridiagonal
 
-from .model import Baths, fermi
+from .model import check_baths, check_correlation_matrix, check_double_occupancy, fermi
 
 __all__ = ["FiniteChain"]
 
-# Tolerance for the validity checks of C0 and D0 (Hermiticity, 0 <= C0 <= 1, D0 bounds).
-_TOL = 1e-12
 # Largest number of complex amplitudes held at once when evolving many times (memory control):
 # 2e6 complex numbers are 32 MB, plus two real work arrays of the same size.
 _CHUNK_ELEMENTS = 2_000_000
@@ -153,10 +151,7 @@ class FiniteChain:
     """
 
     def __init__(self, m, b, M=None, t_max=None, tol=1e-6, M_max=4000, leads="finite"):
-        if not isinstance(b, Baths):
-            raise ValueError(f"b must be a Baths instance, got {type(b).__name__}")
-        if b.shape != ():
-            raise ValueError(f"FiniteChain needs scalar Baths (b.shape == ()), got shape {b.shape}")
+        check_baths(m, b, scalar=True, caller="FiniteChain")
         self.model, self.baths = m, b
         Omega = m.Omega
         if t_max is not None:
@@ -347,40 +342,6 @@ class FiniteChain:
         return self.kappa * self.chain_vectors[0]
 
     # --- validation ----------------------------------------------------------------------------
-    @staticmethod
-    def _check_C0(C0):
-        if C0 is None:
-            return np.zeros((2, 2), dtype=complex)
-        C0 = np.asarray(C0, dtype=complex)
-        if C0.shape != (2, 2):
-            raise ValueError(f"C0 must have shape (2, 2), got {C0.shape}")
-        if not np.all(np.isfinite(C0)):
-            raise ValueError("C0 must be finite")
-        if np.max(np.abs(C0 - C0.conj().T)) > _TOL:
-            raise ValueError("C0 is not a valid correlation matrix: it must be Hermitian")
-        ev = np.linalg.eigvalsh(C0)
-        if ev[0] < -_TOL or ev[-1] > 1 + _TOL:
-            raise ValueError("C0 is not a valid correlation matrix: its eigenvalues must lie in [0, 1] "
-                             f"(0 <= C0 <= 1), got {ev}")
-        return 0.5 * (C0 + C0.conj().T)
-
-    @staticmethod
-    def _check_D0(C0, D0):
-        D0 = float(np.real_if_close(D0))
-        if not np.isfinite(D0):
-            raise ValueError("D0 must be finite")
-        c11, c22, c12 = C0[0, 0].real, C0[1, 1].real, C0[0, 1]
-        # A number-conserving two-mode state has populations p00 = 1 - C11 - C22 + D0,
-        # p11 = D0 and one-particle block (C - D0 1)^T; all must be non-negative.
-        lo, hi = max(0.0, c11 + c22 - 1.0), min(c11, c22)
-        if (D0 < lo - _TOL or D0 > hi + _TOL
-                or abs(c12) ** 2 > (c11 - D0) * (c22 - D0) + _TOL):
-            raise ValueError(
-                f"D0 inconsistent with C0: a two-mode state needs max(0, C11+C22-1) <= D0 <= "
-                f"min(C11, C22) and |C12|^2 <= (C11-D0)(C22-D0); got D0={D0}, C11={c11}, "
-                f"C22={c22}, |C12|={abs(c12)}")
-        return D0
-
     def _check_times(self, t, strict):
         t = _as_times(t)
         if t.size and np.max(np.abs(t)) >= self.recurrence_time:
@@ -455,7 +416,7 @@ class FiniteChain:
 
     def _prepare(self, t, C0, strict):
         t = self._check_times(t, strict)
-        C0 = self._check_C0(C0)
+        C0 = check_correlation_matrix(C0)
         R = self.model.R
         return t, C0, R.T @ C0 @ R                               # C^site = R^T C R
 
@@ -555,7 +516,7 @@ class FiniteChain:
         which is Eq. (31) rewritten; for a Gaussian initial state (D0 = det C0) D(t) = det C(t).
         """
         t, C0, C0site = self._prepare(t, C0, strict)
-        D0 = self._check_D0(C0, D0)
+        D0 = check_double_occupancy(C0, D0)
         Cs, Us = self._correlations(t.ravel(), self.sys_index, C0site)
         R = self.model.R
         C = np.einsum("ja,nab,kb->njk", R, Cs, R)

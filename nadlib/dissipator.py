@@ -8,7 +8,7 @@ Lambda^- = diag(Gamma_j) - Lambda^+, is split two ways:
 * site basis, Eq. (69): L = Lbar_L + Lbar_R + Lbar_LR, with local Lindbladians (70)
   and the two-site cross term (71).
 
-Conventions (DESIGN.md, equations.md finding 5): the asymptotic rates use E_j and
+Conventions (the book's chapter on Sec. V): the asymptotic rates use E_j and
 Gamma_j = 2 pi J_N(E_j); phi_j in (58) is the EPA Lorentzian
 J_N(w)/[(w - E_j)^2 + Gamma_j^2/4]; gamma^-_{alpha,j} = Gamma_{alpha,j} - gamma^+_{alpha,j}.
 With these choices both splits equal (51) exactly.  Partial widths are
@@ -25,9 +25,9 @@ from collections import namedtuple
 import numpy as np
 
 from . import fock
-from .epa import asymptotic_rates, epa_phi, pole
-from .model import Baths
-from .quadrature import fermi_average
+from .epa import asymptotic_rates, epa_phi
+from .model import check_baths, fermi
+from .quadrature import bath_average
 
 __all__ = ["Decomposition", "LocalDecomposition", "bath_rates", "decompose", "decompose_local",
            "xi", "eta", "local_cross_rates", "fixed_point", "effective_site_energy",
@@ -54,14 +54,10 @@ L_L, L_R, L_LR : 16x16 superoperators (only for scalar Baths, else None)
 """
 
 
-def _check_baths(b):
-    if not isinstance(b, Baths):
-        raise ValueError("b must be a nadlib.Baths instance")
-
-
-def _peaks(m):
-    w0 = pole(m, "golden")
-    return [(w0[j].real, -2 * w0[j].imag) for j in range(2)]
+def _golden_average(kernel, m, b, caller):
+    """int kernel(w) f_alpha(w) dw for both baths, resolving the golden-rule peaks. (alpha, *K, *S)."""
+    check_baths(m, b, caller=caller)
+    return bath_average(kernel, m, b, convention="golden")
 
 
 def bath_rates(m, b):
@@ -74,12 +70,10 @@ def bath_rates(m, b):
     -------
     gamma_minus, gamma_plus : ndarray, shape (*b.shape, 2, 2), indexed [..., alpha, j]
     """
-    _check_baths(b)
     Gj = m.Gamma_golden
     partial = Gj[None, :] * m.R.T ** 2                  # Gamma_{alpha,j} = Gamma_j R_{j alpha}^2
-    occ = [fermi_average(lambda w: epa_phi(m, w), m.Omega, mu, T, peaks=_peaks(m))
-           for mu, T in ((b.mu_L, b.T_L), (b.mu_R, b.T_R))]   # each (2(j), *S)
-    occ = np.stack([np.moveaxis(o, 0, -1) for o in occ], axis=-2)   # (*S, alpha, j)
+    occ = _golden_average(lambda w: epa_phi(m, w), m, b, "bath_rates")   # (alpha, j, *S)
+    occ = np.moveaxis(occ, (0, 1), (-2, -1))                              # (*S, alpha, j)
     gp = partial * occ
     return partial - gp, gp
 
@@ -90,15 +84,14 @@ def xi(m, b, printed=False):
     xi = (g / 4 Delta) int dw sum_j Gamma_j phi_j(w) [f_L(w) - f_R(w)].
     printed=True uses the paper's g/(2 Delta), which is twice too large.  Shape b.shape.
     """
-    _check_baths(b)
     Gj = m.Gamma_golden
 
     def kern(w):
         phi = epa_phi(m, w)
         return Gj[0] * phi[0] + Gj[1] * phi[1]
     pref = m.g / (2 * m.Delta) if printed else m.g / (4 * m.Delta)
-    return pref * (fermi_average(kern, m.Omega, b.mu_L, b.T_L, peaks=_peaks(m))
-                   - fermi_average(kern, m.Omega, b.mu_R, b.T_R, peaks=_peaks(m)))
+    I = _golden_average(kern, m, b, "xi")
+    return pref * (I[0] - I[1])
 
 
 def eta(m, b):
@@ -106,14 +99,13 @@ def eta(m, b):
 
     eta = (g / 2 Delta) int dw [(E_1 - w) phi_1 - (E_2 - w) phi_2] [f_L - f_R].
     """
-    _check_baths(b)
     E = m.E
 
     def kern(w):
         phi = epa_phi(m, w)
         return (E[0] - w) * phi[0] - (E[1] - w) * phi[1]
-    return m.g / (2 * m.Delta) * (fermi_average(kern, m.Omega, b.mu_L, b.T_L, peaks=_peaks(m))
-                                  - fermi_average(kern, m.Omega, b.mu_R, b.T_R, peaks=_peaks(m)))
+    I = _golden_average(kern, m, b, "eta")
+    return m.g / (2 * m.Delta) * (I[0] - I[1])
 
 
 def local_cross_rates(m, b):
@@ -123,7 +115,6 @@ def local_cross_rates(m, b):
     -------
     Lbar_plus_LR, Lbar_minus_LR : complex arrays of shape b.shape
     """
-    _check_baths(b)
     Gj, E = m.Gamma_golden, m.E
 
     def kern(w):
@@ -131,8 +122,7 @@ def local_cross_rates(m, b):
         return np.stack([Gj[1] * phi[1] - Gj[0] * phi[0],
                          (E[0] - w) * phi[0] - (E[1] - w) * phi[1],
                          Gj[1] * phi[1] - Gj[0] * phi[0]])
-    IL = fermi_average(kern, m.Omega, b.mu_L, b.T_L, peaks=_peaks(m))
-    IR = fermi_average(kern, m.Omega, b.mu_R, b.T_R, peaks=_peaks(m))
+    IL, IR = _golden_average(kern, m, b, "local_cross_rates")
     # The "2" in (74) multiplies int Gamma_j phi_j, which (26) sets to Gamma_j.  The EPA
     # Lorentzian integrates to 1 - O(Gamma/Omega) (A24); taking Gamma_j itself keeps (74)
     # identical to R^T Lambda^- R with Lambda^- = diag(Gamma_j) - Lambda^+.
@@ -148,11 +138,9 @@ def asymptotic_generator(m, b, include_hamiltonian=True):
 
     Scalar Baths only.  include_hamiltonian=False gives the dissipator alone.
     """
-    _check_baths(b)
-    if b.shape != ():
-        raise ValueError("superoperators need scalar Baths")
+    check_baths(m, b, scalar=True, caller="asymptotic_generator")
     Lp, Lm = asymptotic_rates(m, b, both=True)
-    D = fock.dissipator(Lp, Lm)
+    D = fock.dissipator_from_rates(Lp, Lm)
     if include_hamiltonian:
         D = D + fock.commutator_super(fock.hamiltonian_from_matrix(np.diag(m.E)))
     return D
@@ -179,7 +167,7 @@ def _superops_energy(gm, gp, Lp):
         out.append(L)
     off = np.array([[0, 1], [1, 0]], complex) * Lp                  # j != k only (A5)
     # (65): gain-type minus loss-type terms with the same weights Lambda^+_jk
-    L_int = fock.dissipator(off, -off)
+    L_int = fock.dissipator_from_rates(off, -off)
     return out[0], out[1], L_int
 
 
@@ -191,7 +179,6 @@ def decompose(m, b):
     Decomposition
         Rates for any Baths shape; superoperators only for scalar Baths.
     """
-    _check_baths(b)
     gm, gp = bath_rates(m, b)
     Lp = asymptotic_rates(m, b)
     x, e = Lp[..., 0, 1].real, Lp[..., 0, 1].imag
@@ -211,7 +198,6 @@ def decompose_local(m, b):
     -------
     LocalDecomposition
     """
-    _check_baths(b)
     gm, gp = bath_rates(m, b)
     gbm, gbp = gm.sum(axis=-1), gp.sum(axis=-1)
     Lp, Lm = asymptotic_rates(m, b, both=True)
@@ -224,15 +210,13 @@ def decompose_local(m, b):
     Ls = [gbm[a] * fock.lindblad_dissipator(c[a]) + gbp[a] * fock.lindblad_dissipator(c[a].conj().T)
           for a in range(2)]
     off = np.array([[0, 1], [1, 0]], complex)
-    L_LR = fock.dissipator(off * Lbp, off * Lbm, ops=c)
+    L_LR = fock.dissipator_from_rates(off * Lbp, off * Lbm, ops=c)
     return LocalDecomposition(gbm, gbp, Lbp, Lbm, Ls[0], Ls[1], L_LR)
 
 
 def fixed_point(m, b, alpha):
     """Gaussian fixed point r_alpha of L_alpha, Eq. (59): C = diag(int phi_j f_alpha). Returns (4, 4)."""
-    _check_baths(b)
-    if b.shape != ():
-        raise ValueError("fixed_point needs scalar Baths")
+    check_baths(m, b, scalar=True, caller="fixed_point")
     gm, gp = bath_rates(m, b)
     n = gp[alpha] / (gp[alpha] + gm[alpha])
     return fock.gaussian_state(np.diag(n).astype(complex))
@@ -258,7 +242,7 @@ def local_rate_ratio_weak(m, b, general=True):
     sum_j w_aj [1 - f_a(E_j)] / sum_j w_aj f_a(E_j) with w_aj = R_{j a}^2 sqrt(1 - E_j^2/Omega^2).
     With general=False, the printed (78), exact only for delta = 0 and E_j << Omega.
     """
-    from .model import fermi
+    check_baths(m, b, caller="local_rate_ratio_weak")
     T = np.moveaxis(b.T, 0, -1)[..., None]
     mu = np.moveaxis(b.mu, 0, -1)[..., None]
     if general:

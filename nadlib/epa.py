@@ -6,7 +6,7 @@ give the EPA dynamics; this module holds the EPA gain rates Lambda^+(t) (54), th
 asymptotic values (55), and the error analysis of App. E: the residue weight, the
 arc error, the bound (E5) and its envelope u(tau) (E6).
 
-Conventions (DESIGN.md, equations.md findings 4-5): the time-dependent rates (54)
+Conventions (the book's chapters on Sec. IV-V): the time-dependent rates (54)
 use the pole of Eq. (36) by default ("shifted", as the Fig. 4 lines); the
 asymptotic rates (55) use E_j and Gamma_j = 2 pi J_N(E_j) ("golden"), as the paper
 states after Eq. (53).  Either keyword selects the other.
@@ -16,32 +16,22 @@ from __future__ import annotations
 import numpy as np
 from scipy import special
 
-from .exact import _rule_for, _scalar_baths
-from .model import Baths
-from .quadrature import fermi_average, gauss_legendre
-from .spectral import _check_times, propagator, residue_weight
+from .model import check_baths, check_times
+from .quadrature import bath_matrix_average, rule_for, sqrt_graded_rule
+from .spectral import propagator, residue_weight
 
-__all__ = ["pole", "lambda_plus", "asymptotic_rates", "epa_phi", "arc_error", "error_bound",
+__all__ = ["lambda_plus", "asymptotic_rates", "epa_phi", "arc_error", "error_bound",
            "u_envelope", "u_envelope_bessel"]
-
-
-def pole(m, convention="shifted"):
-    """EPA pole positions w0_j = E_j - i Gamma_j / 2 in the chosen convention. Shape (2,), complex."""
-    if convention == "shifted":
-        return m.E_shifted - 0.5j * m.Gamma_j
-    if convention == "golden":
-        return m.E - 0.5j * m.Gamma_golden
-    raise ValueError(f"convention must be 'shifted' or 'golden', got {convention!r}")
 
 
 def epa_phi(m, w, convention="golden"):
     """EPA Lorentzian profile J_N(w) / [(w - E_j)^2 + Gamma_j^2/4]. Shape (2, *w.shape).
 
-    This is the phi_j that makes the decomposition (56)-(58) exact (equations.md,
-    finding 5); it integrates to 1 - O(Gamma/Omega) (A24).
+    This is the phi_j that makes the decomposition (56)-(58) exact (see the book's chapter on
+    Sec. V); it integrates to 1 - O(Gamma/Omega) (erratum A24).
     """
     w = np.asarray(w, dtype=float)
-    w0 = pole(m, convention).reshape((2,) + (1,) * w.ndim)
+    w0 = m.pole(convention).reshape((2,) + (1,) * w.ndim)
     return m.spectral_density(w) / ((w - w0.real) ** 2 + w0.imag ** 2)
 
 
@@ -55,10 +45,10 @@ def lambda_plus(m, b, t, convention="shifted"):
     -------
     ndarray, shape (*t.shape, 2, 2), complex Hermitian
     """
-    b = _scalar_baths(b)
-    t = _check_times(t)
-    w0 = pole(m, convention)
-    w, wts = _rule_for(m, b, float(t.max()) if t.size else 0.0)
+    b = check_baths(m, b, scalar=True, caller="lambda_plus")
+    t = check_times(t)
+    w0 = m.pole(convention)
+    w, wts = rule_for(m, b, float(t.max()) if t.size else 0.0)
     mu = wts * m.spectral_density(w)
     F = b.F(m, w)                                                  # (Nw, 2, 2)
     d = w0.conj()[:, None] - w[None, :]                            # (2, Nw)
@@ -98,16 +88,9 @@ def asymptotic_rates(m, b, convention="golden", both=False):
     Lambda_plus : ndarray, shape (*b.shape, 2, 2), complex Hermitian
     Lambda_minus : same, only if both=True
     """
-    if not isinstance(b, Baths):
-        raise ValueError("b must be a nadlib.Baths instance")
-    w0 = pole(m, convention)
-    peaks = [(w0[j].real, -2 * w0[j].imag) for j in range(2)]
-    kern = _rates_kernel(m, w0)
-    R = m.R
-    Lp = 0
-    for alpha, (mu, T) in enumerate(((b.mu_L, b.T_L), (b.mu_R, b.T_R))):
-        I = fermi_average(kern, m.Omega, mu, T, peaks=peaks)          # (2, 2, *S)
-        Lp = Lp + np.einsum("j,k,jk...->...jk", R[:, alpha], R[:, alpha], I)
+    check_baths(m, b, caller="asymptotic_rates")
+    w0 = m.pole(convention)
+    Lp = bath_matrix_average(_rates_kernel(m, w0), m, b, convention)
     Lp = 0.5 * (Lp + np.swapaxes(Lp, -1, -2).conj())
     if both:
         return Lp, np.diag(-2 * w0.imag) - Lp
@@ -120,8 +103,8 @@ def arc_error(m, t):
     Uses the decay exponent Gamma_j t / 2 (typo A1: (E1) prints Gamma_j t).
     Shape (2, *t.shape), complex.
     """
-    t = _check_times(t)
-    w0 = pole(m, "shifted").reshape((2,) + (1,) * t.ndim)
+    t = check_times(t)
+    w0 = m.pole("shifted").reshape((2,) + (1,) * t.ndim)
     p = residue_weight(m).reshape((2,) + (1,) * t.ndim)
     return propagator(m, t) - p * np.exp(-1j * w0 * t)
 
@@ -136,15 +119,9 @@ def u_envelope(tau, n_panels=24, n=24):
     tau = np.asarray(tau, dtype=float)
     if np.any(tau < 0) or not np.all(np.isfinite(tau)):
         raise ValueError("u(tau) needs finite tau >= 0")
-    x, wgl = gauss_legendre(n)
-    s_top = np.sqrt(np.pi / 2)
-    edges = np.concatenate([[0.0], s_top * 2.0 ** -np.arange(n_panels, -1, -1.0)])
-    a, b = edges[:-1, None], edges[1:, None]
-    s = ((a + b) / 2 + (b - a) / 2 * x).ravel()
-    ws = ((b - a) / 2 * wgl).ravel() * 2 * s
-    th = s ** 2                                   # half-interval [0, pi/2]; symmetric integrand
+    th, wt = sqrt_graded_rule(np.pi / 2, n_panels, n)
     vals = np.exp(-np.multiply.outer(tau, np.sin(th))) * np.sqrt(np.sin(th))
-    return 2 * (vals @ ws) / (np.sqrt(2) * np.pi)
+    return (vals @ wt) / (np.sqrt(2) * np.pi)
 
 
 def u_envelope_bessel(tau):
@@ -176,7 +153,7 @@ def error_bound(m, t):
     the level, theta = 0 for E'_j > 0 and theta = pi for E'_j < 0, hence |E'_j| (for E'_j < 0
     the printed form underestimates the error by a factor ~2.5 at Fig. 3's parameters mirrored).
     """
-    t = _check_times(t)
+    t = check_times(t)
     r = m.Gamma / m.Omega
     pref = r / (1 - r) * m.Omega ** 2 / ((m.Omega - np.abs(m.E_shifted)) ** 2 + m.Gamma_j ** 2 / 4)
     return pref.reshape((2,) + (1,) * t.ndim) * u_envelope(m.Omega * t)

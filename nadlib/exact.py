@@ -17,64 +17,17 @@ import warnings
 
 import numpy as np
 
-from .model import Baths
-from .quadrature import band_rule, fermi_average
-from .spectral import (_check_method, _check_times, propagator, propagator_derivative,
-                       response_function)
+from .model import (check_baths, check_correlation_matrix, check_double_occupancy, check_times)
+from .quadrature import bath_matrix_average, occupation_average, rule_for
+from .spectral import check_method, propagator, propagator_derivative, response_function
 
 __all__ = ["correlation_matrix", "double_occupancy", "bath_correlations", "steady_state",
-           "tcl_generator", "TCLGenerator", "check_correlation_matrix", "equilibrium_populations"]
+           "tcl_generator", "TCLGenerator", "equilibrium_populations"]
 
 TCLGenerator = namedtuple("TCLGenerator", "H Gamma Lambda_plus Lambda_minus")
 TCLGenerator.__doc__ = """Exact time-local generator of Eq. (47): each field has shape (*t.shape, 2, 2)."""
 
 _MAX_CHUNK = 2_000_000     # nodes x times per block, bounds memory of K (complex)
-
-
-def _scalar_baths(b):
-    if not isinstance(b, Baths):
-        raise ValueError("b must be a nadlib.Baths instance")
-    if b.shape != ():
-        raise ValueError("time-dependent quantities need scalar Baths; "
-                         f"got fields of shape {b.shape} (index the Baths, e.g. b[i, j])")
-    return b
-
-
-def check_correlation_matrix(C0, name="C0"):
-    """Validate a 2x2 one-body correlation matrix: Hermitian with 0 <= C0 <= 1.
-
-    Returns the matrix as complex (2, 2); raises ValueError naming the broken condition.
-    """
-    C0 = np.asarray(C0, dtype=complex)
-    if C0.shape != (2, 2):
-        raise ValueError(f"{name} must have shape (2, 2), got {C0.shape}")
-    if not np.all(np.isfinite(C0)):
-        raise ValueError(f"{name} must be finite")
-    if not np.allclose(C0, C0.conj().T, atol=1e-12):
-        raise ValueError(f"{name} must be Hermitian (C_jk = Tr[rho d_j^dag d_k])")
-    ev = np.linalg.eigvalsh(C0)
-    if ev.min() < -1e-12 or ev.max() > 1 + 1e-12:
-        raise ValueError(f"{name} must satisfy 0 <= C <= 1 (Pauli principle); eigenvalues {ev}")
-    return C0
-
-
-def _check_D0(C0, D0):
-    D0 = float(D0)
-    c11, c22 = C0[0, 0].real, C0[1, 1].real
-    tol = 1e-12
-    ok = (D0 >= max(0.0, c11 + c22 - 1) - tol and D0 <= min(c11, c22) + tol
-          and abs(C0[0, 1]) ** 2 <= (c11 - D0) * (c22 - D0) + tol)
-    if not ok:
-        raise ValueError("D0 inconsistent with C0: a two-mode state needs "
-                         "max(0, C11 + C22 - 1) <= D0 <= min(C11, C22) and "
-                         "|C12|^2 <= (C11 - D0)(C22 - D0)")
-    return D0
-
-
-def _rule_for(m, b, t_max):
-    peaks = [(m.E_shifted[j], m.Gamma_j[j]) for j in range(2)]
-    steps = [(float(b.mu_L), float(b.T_L)), (float(b.mu_R), float(b.T_R))]
-    return band_rule(m.Omega, peaks=peaks, steps=steps, t_max=t_max)
 
 
 def bath_correlations(m, b, t, method="exact", convention="shifted", derivative=False):
@@ -95,14 +48,14 @@ def bath_correlations(m, b, t, method="exact", convention="shifted", derivative=
     Z : ndarray, shape (*t.shape, 2, 2) complex
     dZ : same shape, only if derivative=True
     """
-    b = _scalar_baths(b)
-    t = _check_times(t)
+    b = check_baths(m, b, scalar=True, caller="bath_correlations")
+    t = check_times(t)
     shape = t.shape
     tf = t.ravel()
     t_max = float(tf.max()) if tf.size else 0.0
-    w, wts = _rule_for(m, b, t_max)
+    w, wts = rule_for(m, b, t_max)
     mu = wts * m.spectral_density(w)
-    f = b.fermi(w)                                           # (2, Nw)
+    f = b.occupation(w)                                      # (2, Nw)
     # Where both leads are empty (F = 0) the integrand vanishes.  Where both are full
     # (F = 1) the sum rule int J K_j^* K_k = delta_jk (1 - |G_j|^2), which is the
     # anticommutator {d_j(t), d_k^dag(t)} = delta_jk, removes it too: integrate F - 1
@@ -163,9 +116,9 @@ def correlation_matrix(m, b, t, C0=None, method="exact", convention="shifted"):
     -------
     ndarray, shape (*t.shape, 2, 2), complex
     """
-    _check_method(method, convention)
-    C0 = np.zeros((2, 2), complex) if C0 is None else check_correlation_matrix(C0)
-    t = _check_times(t)
+    check_method(method, convention)
+    C0 = check_correlation_matrix(C0)
+    t = check_times(t)
     Z = bath_correlations(m, b, t, method, convention)
     G = propagator(m, t, method, convention)                 # (2, *t.shape)
     Gm = np.moveaxis(G, 0, -1)
@@ -189,10 +142,10 @@ def double_occupancy(m, b, t, C0=None, D0=0.0, method="exact", convention="shift
     -------
     ndarray, shape (*t.shape,), real
     """
-    _check_method(method, convention)
-    C0 = np.zeros((2, 2), complex) if C0 is None else check_correlation_matrix(C0)
-    D0 = _check_D0(C0, D0)
-    t = _check_times(t)
+    check_method(method, convention)
+    C0 = check_correlation_matrix(C0)
+    D0 = check_double_occupancy(C0, D0)
+    t = check_times(t)
     Z = bath_correlations(m, b, t, method, convention)
     G = np.moveaxis(propagator(m, t, method, convention), 0, -1)   # (*t, 2)
     detG2 = np.abs(G[..., 0] * G[..., 1]) ** 2
@@ -223,16 +176,8 @@ def steady_state(m, b):
     -------
     ndarray, shape (*b.shape, 2, 2), complex
     """
-    if not isinstance(b, Baths):
-        raise ValueError("b must be a nadlib.Baths instance")
-    peaks = [(m.E_shifted[j], m.Gamma_j[j]) for j in range(2)]
-    kern = _steady_kernel(m)
-    R = m.R
-    C = 0
-    for alpha, (mu, T) in enumerate(((b.mu_L, b.T_L), (b.mu_R, b.T_R))):
-        I = fermi_average(kern, m.Omega, mu, T, peaks=peaks)      # (2, 2, *S)
-        C = C + np.einsum("j,k,jk...->...jk", R[:, alpha], R[:, alpha], I)
-    return C
+    check_baths(m, b, caller="steady_state")
+    return bath_matrix_average(_steady_kernel(m), m, b)
 
 
 def equilibrium_populations(m, T, mu):
@@ -240,8 +185,7 @@ def equilibrium_populations(m, T, mu):
 
     Returns shape (2, *broadcast(T, mu).shape), real.
     """
-    peaks = [(m.E_shifted[j], m.Gamma_j[j]) for j in range(2)]
-    return fermi_average(m.phi, m.Omega, mu, T, peaks=peaks)
+    return occupation_average(m.phi, m.Omega, mu, T, peaks=m.peaks())
 
 
 def tcl_generator(m, b, t, method="exact", convention="shifted", warn=True):
@@ -265,7 +209,7 @@ def tcl_generator(m, b, t, method="exact", convention="shifted", warn=True):
     -------
     TCLGenerator of arrays with shape (*t.shape, 2, 2)
     """
-    t = _check_times(t)
+    t = check_times(t)
     G = np.moveaxis(propagator(m, t, method, convention), 0, -1)           # (*t, 2)
     if np.any(np.abs(G) == 0):
         raise ValueError("G(t) is singular: the time-local generator (47) needs an invertible G")

@@ -376,7 +376,7 @@ def generator_departure_data(panel="a", gt=None):
 
     The exact propagator G_j(t) carries a band-edge tail ~ t^{-3/2} that outlives the pole term
     p_j exp(-i E'_j t - Gamma_j t/2); G^{-1} in (47) then amplifies it and the exact generator leaves
-    its plateau (equations.md, finding 3).  Returns the Gamma t grid, both Lambda^+, their largest
+    its plateau (book, chapter on Sec. IV).  Returns the Gamma t grid, both Lambda^+, their largest
     element-wise deviation, and |G_j|, the pole term and the tail |G_j - pole| (shape (2, nt)).
     """
     import warnings

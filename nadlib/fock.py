@@ -25,7 +25,7 @@ Parity superselection
     The generators considered here preserve fermion parity.  Physical density
     matrices are parity even; the parity-odd part of the kernel of a generator is
     made of operators that are no states (their form depends on the Jordan-Wigner
-    ordering), so `fixed_points` and `steady_state` look in the even sector unless
+    ordering), so `fixed_points` and `steady_density_matrix` look in the even sector unless
     told otherwise.
 """
 from __future__ import annotations
@@ -36,9 +36,9 @@ import numpy as np
 
 __all__ = ["annihilators", "mode_operators", "vec", "unvec", "spre", "spost", "sprepost",
            "commutator_super", "lindblad_dissipator", "adjoint", "choi_matrix",
-           "hamiltonian_from_matrix", "dissipator", "generator", "correlation_from_rho",
+           "hamiltonian_from_matrix", "dissipator_from_rates", "generator", "correlation_from_rho",
            "double_occupancy_from_rho", "gaussian_state", "state_from_correlations",
-           "fixed_points", "steady_state", "CanonicalForm", "canonical_form", "expect",
+           "fixed_points", "steady_density_matrix", "CanonicalForm", "canonical_form", "expect",
            "von_neumann_entropy", "relative_entropy_production"]
 
 _DIM = 4                       # Fock-space dimension of two modes
@@ -317,7 +317,7 @@ def hamiltonian_from_matrix(H, ops=None):
     return np.einsum("...kj,jkxy->...xy", H, Q)
 
 
-def dissipator(Lambda_plus, Lambda_minus, ops=None):
+def dissipator_from_rates(Lambda_plus, Lambda_minus, ops=None):
     """Dissipator of Eq. (51) from the gain and loss rate matrices, shape (..., 16, 16).
 
     L rho = sum_jk Lambda^-_jk (d_j rho d_k^dag - 1/2 {d_k^dag d_j, rho})
@@ -372,7 +372,7 @@ def generator(H, Lambda_plus, Lambda_minus, ops=None):
     coherent = -1j * (np.einsum("ab,...xy->...axby", eye, Hs)
                       - np.einsum("...ba,xy->...axby", Hs, eye))
     coherent = coherent.reshape(coherent.shape[:-4] + (_DIM ** 2, _DIM ** 2))
-    return coherent + dissipator(Lambda_plus, Lambda_minus, ops=ops)
+    return coherent + dissipator_from_rates(Lambda_plus, Lambda_minus, ops=ops)
 
 
 # --------------------------------------------------------------------------- states and observables
@@ -602,7 +602,7 @@ def fixed_points(Lsup, sector="even", rtol=1e-10):
     return [0.5 * (M + M.conj().T) for M in mats]
 
 
-def steady_state(Lsup, sector="even", rtol=1e-10):
+def steady_density_matrix(Lsup, sector="even", rtol=1e-10):
     """The unique steady state of a 16 x 16 generator: Hermitian rho with Tr rho = 1, L rho = 0.
 
     Positivity follows from the generator (it holds for the valid Lindbladians
@@ -656,7 +656,7 @@ def canonical_form(Lambda_plus, Lambda_minus, ops=None):
 
         L^-_j = sum_k U^-_kj d_k,      L^+_j = sum_k (U^+_kj)^* d_k^dag.
 
-    The paper prints U_jk (erratum A6 in `paper/equations.md`); that order
+    The paper prints U_jk (erratum A6 of the book); that order
     reproduces (51) only if U is replaced by U^T.  The rates may be negative; their
     negative parts define the non-Markovianity measure (82).
 

@@ -1,19 +1,35 @@
-"""The two-mode model and its reservoirs (Sec. III A of Mitchison & Plenio 2018).
+"""The two-mode model, its reservoirs and the validators every layer shares (Sec. III A).
 
-`Model` holds the system and coupling parameters and the quantities derived from
-them in closed form: the splitting Delta, the eigen-energies E_j, the rotation R
-of Eq. (16), and the renormalised pole position E'_j and width Gamma_j of Eq. (36).
-`Baths` holds the temperatures and chemical potentials of the two leads and
-evaluates their Fermi functions.  `spectral_density` is the Newns density (19).
+`Model` holds the system and coupling parameters and everything that follows from them in
+closed form: the splitting Delta, the eigen-energies E_j, the rotation R of Eq. (16), the
+renormalised pole E'_j - i Gamma_j/2 of Eq. (36), the spectral distributions phi_j (35) and
+their Hilbert transforms (37), and the self-energy (B9).  `Baths` holds the temperatures and
+chemical potentials of the two leads and their occupation functions.  `spectral_density` is the
+Newns density (19).
 
-Conventions: hbar = k_B = 1.  Mode index j = 1, 2 is stored at 0, 1 (E_1 is the
-upper level); bath index alpha: 0 = L, 1 = R.
+The validators at the end (`check_baths`, `check_times`, `check_correlation_matrix`,
+`check_double_occupancy`) are the single place where inputs are checked, so that every layer
+raises the same ValueError for the same broken condition.
+
+Conventions: hbar = k_B = 1.  Mode index j = 1, 2 is stored at 0, 1 (E_1 is the upper level);
+bath index alpha: 0 = L, 1 = R.
 """
 from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["Model", "Baths", "spectral_density", "fermi"]
+__all__ = ["Model", "Baths", "spectral_density", "fermi", "bose", "occupation", "STATISTICS",
+           "CONVENTIONS", "check_baths", "check_times", "check_correlation_matrix",
+           "check_double_occupancy"]
+
+#: Quantum statistics a reservoir may have: Fermi-Dirac (the paper) or Bose-Einstein.
+STATISTICS = ("fermi", "bose")
+
+#: Pole conventions: "shifted" = E'_j - i Gamma_j/2 of Eq. (36) (exact pole, EPA dynamics);
+#: "golden" = E_j - i pi J_N(E_j) (the asymptotic rates of Sec. V, as the paper states after (53)).
+CONVENTIONS = ("shifted", "golden")
+
+_TOL = 1e-12                 # slack of the matrix validity checks (Hermiticity, 0 <= C <= 1)
 
 
 def _finite(name, value):
@@ -26,22 +42,27 @@ def _finite(name, value):
 def spectral_density(w, Gamma, Omega):
     """Newns (semicircular) spectral density J_N(w), Eq. (19).
 
-    J_N(w) = Gamma/(2 pi) * sqrt(1 - w^2/Omega^2) for |w| < Omega, zero outside.
+    J_N(w) = Gamma/(2 pi) * sqrt(1 - w^2/Omega^2) for real |w| < Omega, zero outside.  For
+    complex w it is the analytic continuation with the principal root, which is analytic in the
+    disc |w| < Omega and positive on the real band (the contour of App. E, Fig. 8).
 
     Parameters
     ----------
-    w : array_like
-        Frequencies, any shape.
+    w : array_like, real or complex, any shape
     Gamma, Omega : float
         Coupling strength and half-bandwidth.
 
     Returns
     -------
-    ndarray, shape of `w`
+    ndarray, shape of `w` (real for real w, complex for complex w)
     """
-    w = np.asarray(w, dtype=float)
-    x = 1.0 - (w / Omega) ** 2
-    return Gamma / (2 * np.pi) * np.sqrt(np.clip(x, 0.0, None))
+    w = np.asarray(w)
+    if not np.all(np.isfinite(w)):
+        raise ValueError("frequencies w must be finite")
+    if np.iscomplexobj(w):
+        return Gamma / (2 * np.pi) * np.sqrt(1 - (w / Omega) ** 2)
+    w = w.astype(float)
+    return Gamma / (2 * np.pi) * np.sqrt(np.clip(1.0 - (w / Omega) ** 2, 0.0, None))
 
 
 def fermi(w, mu, T):
@@ -61,6 +82,39 @@ def fermi(w, mu, T):
         # 0.5*(1 - tanh(z/2)) is the numerically symmetric form of 1/(e^z + 1)
         out = np.where(hot, 0.5 * (1.0 - np.tanh(0.5 * z)), out)
     return out
+
+
+def bose(w, mu, T):
+    """Bose function 1/(exp((w - mu)/T) - 1) for w > mu, broadcasting w against mu and T.
+
+    Defined for w > mu only (the occupation of a mode below the chemical potential is not
+    normalisable).  T = 0 gives 0.  Computed as 1/expm1(x), exact to round-off for small and
+    large x; x is capped so that no overflow warning is raised.
+
+    Raises
+    ------
+    ValueError
+        If some w <= mu.
+    """
+    w, mu, T = np.broadcast_arrays(np.asarray(w, float), np.asarray(mu, float),
+                                   np.asarray(T, float))
+    x = w - mu
+    if np.any(x <= 0):
+        raise ValueError("the Bose function needs w > mu: a bosonic mode at or below the chemical "
+                         "potential has no normalisable thermal state")
+    hot = T > 0
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        z = np.minimum(np.where(hot, x / np.where(hot, T, 1.0), 800.0), 800.0)
+        return np.where(hot, 1.0 / np.expm1(z), 0.0)
+
+
+def occupation(w, mu, T, statistics="fermi"):
+    """Occupation n(w) of a reservoir: `fermi` or `bose` by `statistics`. Broadcasts w, mu, T."""
+    if statistics == "fermi":
+        return fermi(w, mu, T)
+    if statistics == "bose":
+        return bose(w, mu, T)
+    raise ValueError(f"statistics must be one of {STATISTICS}, got {statistics!r}")
 
 
 class Model:
@@ -151,7 +205,7 @@ class Model:
 
     # --- coupling to the chains ---------------------------------------------
     def spectral_density(self, w):
-        """J_N(w) of Eq. (19) with this model's Gamma and Omega."""
+        """J_N(w) of Eq. (19) with this model's Gamma and Omega (complex w: continuation)."""
         return spectral_density(w, self.Gamma, self.Omega)
 
     @property
@@ -171,22 +225,59 @@ class Model:
         """Golden-rule widths 2 pi J_N(E_j) used by the asymptotic EPA rates (Sec. IV B). Shape (2,)."""
         return 2 * np.pi * self.spectral_density(self.E)
 
+    def pole(self, convention="shifted"):
+        """Pole w0_j = E_j - i Gamma_j/2 of the single-mode propagator. Shape (2,), complex.
+
+        "shifted": the exact pole E'_j - i Gamma_j/2 of Eq. (36), which the EPA dynamics (53)
+        use; "golden": E_j - i pi J_N(E_j), which the asymptotic rates (55) use (Sec. IV B).
+        """
+        if convention == "shifted":
+            return self.E_shifted - 0.5j * self.Gamma_j
+        if convention == "golden":
+            return self.E - 0.5j * self.Gamma_golden
+        raise ValueError(f"convention must be 'shifted' (E'_j, Gamma_j of Eq. (36)) or "
+                         f"'golden' (E_j, 2 pi J_N(E_j)), got {convention!r}")
+
+    def peaks(self, convention="shifted"):
+        """The Lorentzian features (centre, full width) of the two modes, for the band quadrature.
+
+        Returns a tuple ((Re w0_1, -2 Im w0_1), (Re w0_2, -2 Im w0_2)) of floats, w0 = `pole`.
+        """
+        w0 = self.pole(convention)
+        return tuple((float(z.real), float(-2 * z.imag)) for z in w0)
+
     def phi(self, w):
-        """Exact spectral distributions phi_j(w), Eq. (35). Shape (2, *w.shape); zero outside the band."""
-        w = np.asarray(w, dtype=float)
+        """Exact spectral distributions phi_j(w), Eq. (35). Shape (2, *w.shape).
+
+        Zero outside the band for real w.  For complex w, the analytic continuation used by the
+        contour deformation of App. E (principal root in J_N).
+        """
+        w = np.asarray(w)
         Ep = self.E_shifted.reshape((2,) + (1,) * w.ndim)
         Gj = self.Gamma_j.reshape((2,) + (1,) * w.ndim)
         return (self.spectral_density(w) / (1 - self.Gamma / self.Omega)
                 / ((w - Ep) ** 2 + Gj ** 2 / 4))
 
+    def self_energy(self, z):
+        """Bath self-energy W(z) of the Newns density, Eq. (B9), on the correct branch.
+
+        W(z) = (Gamma / 2 Omega) (z sqrt(1 + Omega^2/z^2) - z) with the principal root, which is
+        the branch that is positive for Re z > 0 and negative for Re z < 0 (typo/extraction A12:
+        the naive sqrt(z^2 + Omega^2) is wrong for Re z < 0).  Shape of z, complex.
+        """
+        z = np.asarray(z, dtype=complex)
+        return self.Gamma / (2 * self.Omega) * (z * np.sqrt(1 + self.Omega ** 2 / z ** 2) - z)
+
     def theta(self, w):
         """Hilbert transforms vartheta_j(w) of phi_j, Eq. (33). Shape (2, *w.shape).
 
-        Inside the band the closed form (37) is used.  Outside it phi_j = 0 and
-        vartheta_j is the real boundary value 1/(w - E_j - Re W(w)) of the
-        propagator (B5), with the self-energy (B9) continued to real w.
+        Inside the band the closed form (37) is used.  Outside it phi_j = 0 and vartheta_j is
+        the real boundary value 1/(w - E_j - Im W(-i w)) of the propagator (B5), with the
+        self-energy (B9) continued to the real frequency w (z = -i w).
         """
         w = np.asarray(w, dtype=float)
+        if not np.all(np.isfinite(w)):
+            raise ValueError("frequencies w must be finite")
         Ej = self.E.reshape((2,) + (1,) * w.ndim)
         inside = np.abs(w) < self.Omega
         ws = np.where(inside, w, 0.0)
@@ -194,10 +285,9 @@ class Model:
         Gj = self.Gamma_j.reshape((2,) + (1,) * w.ndim)
         th_in = (((1 - self.Gamma / (2 * self.Omega)) * ws - Ej)
                  / (1 - self.Gamma / self.Omega) / ((ws - Ep) ** 2 + Gj ** 2 / 4))
-        # outside the band phi_j = 0, so (B5) at z = 0+ - i w is purely imaginary
+        # outside the band W(-i w) is purely imaginary: G~(-i w) = i / (w - E_j - Im W)
         wo = np.where(inside, 2 * self.Omega, w)
-        sig = self.Gamma / (2 * self.Omega) * (wo - np.sign(wo) * np.sqrt(wo ** 2 - self.Omega ** 2))
-        th_out = 1.0 / (wo - Ej - sig)
+        th_out = 1.0 / (wo - Ej - self.self_energy(-1j * wo).imag)
         return np.where(inside, th_in, th_out)
 
 
@@ -205,30 +295,45 @@ class Baths:
     """Temperatures and chemical potentials of the left (alpha=0) and right (alpha=1) leads.
 
     The four fields may be arrays; they are broadcast together to `shape`, so one
-    `Baths` can hold a whole mu_L x mu_R or T_L x T_R grid.  T = 0 is allowed
-    (step Fermi function).
+    `Baths` can hold a whole mu_L x mu_R or T_L x T_R grid.
+
+    Parameters
+    ----------
+    T_L, T_R, mu_L, mu_R : array_like
+        Temperatures and chemical potentials.
+    statistics : {"fermi", "bose"}
+        Quantum statistics of both reservoirs.  Fermions (the paper) allow T = 0 (a step
+        occupation).  Bosons need T > 0 here, and mu_alpha below the bottom of the band,
+        mu_alpha < -Omega, which is checked where the Baths meets a Model (`check_baths`).
 
     Raises
     ------
     ValueError
-        For T < 0 or non-finite values.
+        For non-finite values, T < 0, an unknown statistics, or bosons with T <= 0.
     """
 
-    def __init__(self, T_L, T_R, mu_L, mu_R):
+    def __init__(self, T_L, T_R, mu_L, mu_R, statistics="fermi"):
+        if statistics not in STATISTICS:
+            raise ValueError(f"statistics must be one of {STATISTICS}, got {statistics!r}")
         vals = {}
         for name, v in (("T_L", T_L), ("T_R", T_R), ("mu_L", mu_L), ("mu_R", mu_R)):
             vals[name] = _finite(name, v)
         for name in ("T_L", "T_R"):
             if np.any(vals[name] < 0):
                 raise ValueError(f"temperatures must satisfy T >= 0, got {name}={vals[name]}")
+            if statistics == "bose" and np.any(vals[name] <= 0):
+                raise ValueError(f"bosonic reservoirs need T > 0, got {name}={vals[name]}")
         arrs = np.broadcast_arrays(vals["T_L"], vals["T_R"], vals["mu_L"], vals["mu_R"])
         self.T_L, self.T_R, self.mu_L, self.mu_R = (np.array(a) for a in arrs)
+        self.statistics = statistics
         self.shape = self.T_L.shape
 
     def __repr__(self):
         def s(a):
             return repr(float(a)) if a.ndim == 0 else f"<array {a.shape}>"
-        return f"Baths(T_L={s(self.T_L)}, T_R={s(self.T_R)}, mu_L={s(self.mu_L)}, mu_R={s(self.mu_R)})"
+        stat = "" if self.statistics == "fermi" else f", statistics={self.statistics!r}"
+        return (f"Baths(T_L={s(self.T_L)}, T_R={s(self.T_R)}, mu_L={s(self.mu_L)}, "
+                f"mu_R={s(self.mu_R)}{stat})")
 
     @property
     def T(self):
@@ -246,19 +351,113 @@ class Baths:
         return (self.T_L == self.T_R) & (self.mu_L == self.mu_R)
 
     def __getitem__(self, idx):
-        return Baths(self.T_L[idx], self.T_R[idx], self.mu_L[idx], self.mu_R[idx])
+        return Baths(self.T_L[idx], self.T_R[idx], self.mu_L[idx], self.mu_R[idx],
+                     statistics=self.statistics)
 
-    def fermi(self, w):
-        """Fermi functions f_alpha(w). Shape (2, *shape, *w.shape)."""
+    def occupation(self, w):
+        """Occupation functions n_alpha(w) (Fermi or Bose, by `statistics`). Shape (2, *shape, *w.shape)."""
         w = np.asarray(w, dtype=float)
         ex = (Ellipsis,) + (None,) * w.ndim
-        return fermi(w, self.mu[ex], self.T[ex])
+        return occupation(w, self.mu[ex], self.T[ex], self.statistics)
 
     def F(self, m, w):
-        """Occupation matrix F(w) = R diag(f_L, f_R) R^T in the eigenbasis.
+        """Occupation matrix F(w) = R diag(n_L, n_R) R^T in the eigenbasis.
 
         Returns shape (*shape, *w.shape, 2, 2).
         """
-        f = np.moveaxis(self.fermi(w), 0, -1)           # (*shape, *w.shape, 2)
+        n = np.moveaxis(self.occupation(w), 0, -1)        # (*shape, *w.shape, 2)
         R = m.R
-        return np.einsum("ja,...a,ka->...jk", R, f, R)
+        return np.einsum("ja,...a,ka->...jk", R, n, R)
+
+
+# --------------------------------------------------------------------------- validators
+
+def check_baths(m, b, scalar=False, bose=False, caller="this function"):
+    """Validate the reservoirs `b` for use with the model `m`; return `b`.
+
+    Parameters
+    ----------
+    m : Model
+    b : Baths
+    scalar : bool
+        Require scalar fields (time-dependent quantities, superoperators, the finite chain).
+    bose : bool
+        Whether `caller` supports bosonic reservoirs.  If it does, their chemical potentials
+        must lie below the band, mu_alpha < -Omega, where the bosonic lead state is normalisable.
+    caller : str
+        Named in the error messages.
+
+    Raises
+    ------
+    ValueError
+        Naming the broken condition.
+    """
+    if not isinstance(b, Baths):
+        raise ValueError(f"b must be a nadlib.Baths instance, got {type(b).__name__}")
+    if scalar and b.shape != ():
+        raise ValueError(f"{caller} needs scalar Baths; got fields of shape {b.shape} "
+                         "(index the Baths, e.g. b[i, j])")
+    if b.statistics == "bose":
+        if not bose:
+            raise ValueError(f"{caller} needs fermionic reservoirs (the two-mode Fock space and "
+                             "Pauli-bounded occupations); got Baths(statistics='bose')")
+        if np.any(b.mu >= -m.Omega):
+            raise ValueError("bosonic reservoirs need mu_alpha < -Omega (below the band bottom); "
+                             f"got max mu = {float(np.max(b.mu)):g} with Omega = {m.Omega:g}: a lead "
+                             "mode at or below mu has no normalisable thermal state")
+    return b
+
+
+def check_times(t):
+    """Times as a float array, finite and t >= 0 (the solution runs forward from t = 0)."""
+    t = np.asarray(t, dtype=float)
+    if not np.all(np.isfinite(t)):
+        raise ValueError("times must be finite")
+    if np.any(t < 0):
+        raise ValueError("times must satisfy t >= 0 (the solution runs forward from t = 0)")
+    return t
+
+
+def check_correlation_matrix(C, name="C0"):
+    """Validate a 2x2 one-body correlation matrix: Hermitian with 0 <= C <= 1.
+
+    Returns it as a complex (2, 2) array, Hermitian-symmetrised; raises ValueError naming the
+    broken condition.  None gives the vacuum (zeros).
+    """
+    if C is None:
+        return np.zeros((2, 2), complex)
+    C = np.asarray(C, dtype=complex)
+    if C.shape != (2, 2):
+        raise ValueError(f"{name} must have shape (2, 2), got {C.shape}")
+    if not np.all(np.isfinite(C)):
+        raise ValueError(f"{name} must be finite")
+    if np.max(np.abs(C - C.conj().T)) > _TOL:
+        raise ValueError(f"{name} is not a valid correlation matrix: it must be Hermitian "
+                         "(C_jk = Tr[rho d_j^dag d_k])")
+    ev = np.linalg.eigvalsh(C)
+    if ev[0] < -_TOL or ev[-1] > 1 + _TOL:
+        raise ValueError(f"{name} is not a valid correlation matrix: it must satisfy 0 <= {name} <= 1 "
+                         f"(Pauli principle); eigenvalues {ev}")
+    return 0.5 * (C + C.conj().T)
+
+
+def check_double_occupancy(C0, D0):
+    """Validate the double occupancy D0 of a number-conserving two-mode state with correlations C0.
+
+    The state has populations p00 = 1 - C11 - C22 + D0, p11 = D0 and one-particle block
+    (C0 - D0 1)^T, all of which must be non-negative.  Returns D0 as a float.
+    """
+    D0 = np.real_if_close(D0)
+    if np.iscomplexobj(D0) or np.ndim(D0) != 0:
+        raise ValueError(f"D0 must be a real scalar, got {D0!r}")
+    D0 = float(D0)
+    if not np.isfinite(D0):
+        raise ValueError(f"D0 inconsistent with C0: D0 = {D0} is not finite")
+    c11, c22, c12 = C0[0, 0].real, C0[1, 1].real, C0[0, 1]
+    lo, hi = max(0.0, c11 + c22 - 1.0), min(c11, c22)
+    if D0 < lo - _TOL or D0 > hi + _TOL or abs(c12) ** 2 > (c11 - D0) * (c22 - D0) + _TOL:
+        raise ValueError(
+            "D0 inconsistent with C0: a two-mode state needs max(0, C11 + C22 - 1) <= D0 <= "
+            f"min(C11, C22) and |C12|^2 <= (C11 - D0)(C22 - D0); got D0={D0}, C11={c11:.6g}, "
+            f"C22={c22:.6g}, |C12|={abs(c12):.6g}")
+    return D0

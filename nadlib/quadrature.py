@@ -14,11 +14,15 @@ features, and the rule puts its nodes where those are:
 * **oscillations** exp(-i w t) up to t_max: panels short enough in w that the
   phase advances by at most ~10 radians across a 16-node panel.
 
-`band_rule` returns one node set; `fermi_average` integrates a kernel against
-Fermi functions for a whole array of (mu, T) pairs at once, sharing work between
-repeated pairs, which is what makes parameter maps cheap.  `arc_rule` is the
-companion rule on the lower semicircle |w| = Omega used by the exact propagator
-(App. E contour, Fig. 8).
+`band_rule` returns one node set; `rule_for` is that set for a model and scalar
+reservoirs.  `occupation_average` integrates a kernel against occupation functions
+(Fermi or Bose) for a whole array of (mu, T) pairs at once, sharing work between
+repeated pairs, which is what makes parameter maps cheap.  `bath_average` does that for
+both reservoirs of a `Baths`, and `bath_matrix_average` forms the eigenbasis sums
+sum_alpha R_j,alpha R_k,alpha int K_jk n_alpha that every steady-state integral needs
+(F = R n R^T).  `sqrt_graded_rule` is the rule for integrands with square-root ends
+(substitution x = s^2, panels graded towards the end); `arc_rule` applies it on the lower
+semicircle |w| = Omega used by the exact propagator (App. E contour, Fig. 8).
 """
 from __future__ import annotations
 
@@ -26,9 +30,10 @@ from functools import lru_cache
 
 import numpy as np
 
-from .model import fermi
+from .model import STATISTICS, check_baths, occupation
 
-__all__ = ["gauss_legendre", "band_rule", "fermi_average", "arc_rule", "DEFAULT_ORDER"]
+__all__ = ["gauss_legendre", "band_rule", "rule_for", "occupation_average", "bath_average",
+           "bath_matrix_average", "sqrt_graded_rule", "arc_rule", "DEFAULT_ORDER"]
 
 DEFAULT_ORDER = 16
 _PHASE_PER_PANEL = 10.0     # max phase w*t advanced over one panel (GL-16 error ~1e-13)
@@ -117,8 +122,30 @@ def band_rule(Omega, peaks=(), steps=(), t_max=None, n=DEFAULT_ORDER):
     return _rule_from_breakpoints(ub, Omega, n)
 
 
-def fermi_average(kernel, Omega, mu, T, peaks=(), n=DEFAULT_ORDER):
-    """Integrals of kernel(w) * f(w; mu, T) over the band for arrays of (mu, T).
+def rule_for(m, b, t_max=None, convention="shifted", n=DEFAULT_ORDER):
+    """`band_rule` for a model and scalar reservoirs: the two Lorentzian peaks of `m` (in the
+    given pole convention), the two occupation steps of `b`, and oscillations up to `t_max`.
+
+    Returns
+    -------
+    w, wts : ndarray, shape (N,)
+    """
+    b = check_baths(m, b, scalar=True, bose=True, caller="rule_for")
+    steps = [(float(mu), _step_width(float(mu), float(T), b.statistics, m.Omega))
+             for mu, T in ((b.mu_L, b.T_L), (b.mu_R, b.T_R))]
+    return band_rule(m.Omega, peaks=m.peaks(convention), steps=steps, t_max=t_max, n=n)
+
+
+def _step_width(mu, T, statistics, Omega):
+    """Scale on which the occupation varies: T for a Fermi step at mu; for a Bose function with
+    mu < -Omega, the smaller of T and the gap -Omega - mu (n ~ T/(w - mu) near the band bottom)."""
+    if statistics == "bose":
+        return min(T, -Omega - mu)
+    return T
+
+
+def occupation_average(kernel, Omega, mu, T, statistics="fermi", peaks=(), n=DEFAULT_ORDER):
+    """Integrals of kernel(w) * n(w; mu, T) over the band for arrays of (mu, T).
 
     Parameters
     ----------
@@ -129,6 +156,8 @@ def fermi_average(kernel, Omega, mu, T, peaks=(), n=DEFAULT_ORDER):
         Half-bandwidth.
     mu, T : array_like
         Chemical potentials and temperatures, broadcast to a common shape S.
+    statistics : {"fermi", "bose"}
+        Occupation function n: Fermi, or Bose (then mu < -Omega, T > 0).
     peaks : sequence of (center, width)
         Fixed features of the kernel.
 
@@ -143,6 +172,8 @@ def fermi_average(kernel, Omega, mu, T, peaks=(), n=DEFAULT_ORDER):
     integrated in one vectorised pass: they share the fixed breakpoints and each
     adds the same number of step breakpoints, so the node arrays stack.
     """
+    if statistics not in STATISTICS:
+        raise ValueError(f"statistics must be one of {STATISTICS}, got {statistics!r}")
     mu, T = np.broadcast_arrays(np.asarray(mu, float), np.asarray(T, float))
     S = mu.shape
     pairs, inverse = np.unique(np.stack([mu.ravel(), T.ravel()], axis=1), axis=0,
@@ -150,22 +181,94 @@ def fermi_average(kernel, Omega, mu, T, peaks=(), n=DEFAULT_ORDER):
     inverse = inverse.ravel()
     ub0 = _fixed_breakpoints(Omega, peaks, None)
     mus, Ts = pairs[:, 0], pairs[:, 1]
+    widths = (np.minimum(Ts, -Omega - mus) if statistics == "bose" else Ts)
     # identical count of step breakpoints per pair; out-of-band ones are clipped to
-    # the edges and so only create empty panels
-    # enough graded levels that the widest step (largest T) reaches across the band
-    T_pos = Ts[Ts > 0]
-    n_lev = 2 if T_pos.size == 0 else int(np.clip(np.ceil(np.log2(2 * Omega / T_pos.min())) + 4, 2, 44))
+    # the edges and so only create empty panels.  Enough graded levels that the
+    # widest step reaches across the band from the narrowest.
+    W_pos = widths[widths > 0]
+    n_lev = 2 if W_pos.size == 0 else int(np.clip(np.ceil(np.log2(2 * Omega / W_pos.min())) + 4, 2, 44))
     lev = _LEVELS[:n_lev]
     offs = np.concatenate([-lev[:0:-1], lev])
-    wstep = mus[:, None] + Ts[:, None] * offs[None, :]
+    wstep = mus[:, None] + widths[:, None] * offs[None, :]
     ustep = _to_u(np.clip(wstep, -Omega, Omega), Omega)
     ub = np.sort(np.concatenate([np.broadcast_to(ub0, (len(pairs), ub0.size)), ustep], axis=1),
                  axis=1)
     w, wts = _rule_from_breakpoints(ub, Omega, n)            # (P, N)
-    f = fermi(w, mus[:, None], Ts[:, None])
+    occ = occupation(w, mus[:, None], Ts[:, None], statistics)
     vals = kernel(w)                                         # (*K, P, N)
-    out = np.sum(vals * (f * wts), axis=-1)                  # (*K, P)
+    out = np.sum(vals * (occ * wts), axis=-1)                # (*K, P)
     return out[..., inverse].reshape(out.shape[:-1] + S)
+
+
+def bath_average(kernel, m, b, convention="shifted", n=DEFAULT_ORDER):
+    """int dw kernel(w) n_alpha(w) for both reservoirs alpha and every point of the Baths.
+
+    The occupation integrals of every steady-state quantity go through here.  The (mu, T) pairs
+    of both reservoirs are pooled, so that a mu_L x mu_R grid on one axis costs one integral
+    per distinct value.
+
+    Parameters
+    ----------
+    kernel : callable
+        kernel(w) -> array of shape (*K, *w.shape).
+    m : Model
+        Supplies the band and the Lorentzian peaks (in the pole `convention`) to resolve.
+    b : Baths
+        Any shape S; fermionic or bosonic (validated by `check_baths`).
+
+    Returns
+    -------
+    ndarray, shape (2, *K, *S): index 0 the reservoir alpha (L, R).
+    """
+    b = check_baths(m, b, bose=True, caller="bath_average")
+    mu = np.stack([b.mu_L, b.mu_R])
+    T = np.stack([b.T_L, b.T_R])
+    I = occupation_average(kernel, m.Omega, mu, T, b.statistics, peaks=m.peaks(convention), n=n)
+    return np.moveaxis(I, -1 - b.T_L.ndim, 0)                 # (*K, 2, *S) -> (2, *K, *S)
+
+
+def bath_matrix_average(kernel, m, b, convention="shifted", n=DEFAULT_ORDER):
+    """int dw K_jk(w) F_jk(w) with F = R diag(n_L, n_R) R^T, for every point of the Baths.
+
+    F_jk = sum_alpha R_j,alpha R_k,alpha n_alpha, so this is one `bath_average` per reservoir.
+
+    Parameters
+    ----------
+    kernel : callable
+        kernel(w) -> array of shape (*K, 2, 2, *w.shape); the last two channel axes are (j, k).
+
+    Returns
+    -------
+    ndarray, shape (*K, *S, 2, 2)
+    """
+    I = bath_average(kernel, m, b, convention, n)             # (2, *K, 2, 2, *S)
+    nS = np.ndim(b.T_L)
+    I = np.moveaxis(I, (I.ndim - nS - 2, I.ndim - nS - 1), (-2, -1))   # (2, *K, *S, 2, 2)
+    R = m.R
+    return np.einsum("ja,ka,a...jk->...jk", R, R, I)
+
+
+def sqrt_graded_rule(half_width, levels, n):
+    """Nodes and weights on [0, 2 half_width] for integrands ~ sqrt(x) at both ends.
+
+    Substituting x = s^2 near each end makes sqrt(x) dx smooth, and the s-panels are graded
+    geometrically towards s = 0 (`levels` halvings), which also resolves boundary layers
+    exp(-c x) with large c.  Used by the arc of App. E and the envelope u(tau) of (E6).
+
+    Returns
+    -------
+    x, weights : ndarray, shape (2 * (levels + 1) * n,)
+    """
+    x, wgl = gauss_legendre(n)
+    s_top = np.sqrt(half_width)
+    edges = np.concatenate([[0.0], s_top * 2.0 ** -np.arange(levels, -1, -1.0)])
+    a, b = edges[:-1, None], edges[1:, None]
+    s = ((a + b) / 2 + (b - a) / 2 * x).ravel()
+    ws = ((b - a) / 2 * wgl).ravel() * 2 * s               # dx = 2 s ds
+    xs = s ** 2
+    nodes = np.concatenate([xs, 2 * half_width - xs[::-1]])
+    weights = np.concatenate([ws, ws[::-1]])
+    return nodes, weights
 
 
 @lru_cache(maxsize=None)
@@ -174,22 +277,13 @@ def arc_rule(levels=12, n=8):
 
     The arc integrands of the exact propagator behave like sqrt(theta) near
     theta = 0 (and sqrt(pi - theta) near pi) and, at late times, are confined
-    to a boundary layer exp(-Omega t sin(theta)).  Substituting theta = s^2 and
-    grading the s-panels geometrically towards s = 0 resolves both.
+    to a boundary layer exp(-Omega t sin(theta)): `sqrt_graded_rule` on [0, pi].
 
     Returns
     -------
     theta, weights : ndarray, shape (2 * (levels + 1) * n,)
     """
-    x, wgl = gauss_legendre(n)
-    s_top = np.sqrt(np.pi / 2)
-    edges = np.concatenate([[0.0], s_top * 2.0 ** -np.arange(levels, -1, -1.0)])
-    a, b = edges[:-1, None], edges[1:, None]
-    s = ((a + b) / 2 + (b - a) / 2 * x).ravel()
-    ws = ((b - a) / 2 * wgl).ravel() * 2 * s               # dtheta = 2 s ds
-    th = s ** 2
-    theta = np.concatenate([th, np.pi - th[::-1]])
-    weights = np.concatenate([ws, ws[::-1]])
+    theta, weights = sqrt_graded_rule(np.pi / 2, levels, n)
     theta.setflags(write=False)
     weights.setflags(write=False)
     return theta, weights

@@ -22,33 +22,22 @@ from __future__ import annotations
 
 import numpy as np
 
+from .model import CONVENTIONS, check_times
 from .quadrature import arc_rule
 
 __all__ = ["propagator", "propagator_derivative", "exponential_representation",
-           "residue_weight", "response_function", "laplace_propagator", "self_energy"]
+           "residue_weight", "response_function", "laplace_propagator", "check_method"]
 
 _METHODS = ("exact", "epa")
 
 
-def _check_method(method, convention):
+def check_method(method, convention):
+    """Validate the propagator `method` ("exact" or "epa") and the EPA pole `convention`."""
     if method not in _METHODS:
         raise ValueError(f"method must be 'exact' or 'epa', got {method!r}")
-    if convention not in ("shifted", "golden"):
+    if convention not in CONVENTIONS:
         raise ValueError(f"convention must be 'shifted' (E'_j, Gamma_j of Eq. (36)) or "
                          f"'golden' (E_j, 2 pi J_N(E_j)), got {convention!r}")
-
-
-def _continued_phi(m, z):
-    """phi_j(z) of Eq. (35) continued into the lower half plane. Shape (2, *z.shape).
-
-    The square root of the Newns density (19) takes the principal branch, which is
-    analytic inside the disc |z| < Omega and positive on the real band.
-    """
-    z = np.asarray(z, dtype=complex)
-    J = m.Gamma / (2 * np.pi) * np.sqrt(1 - (z / m.Omega) ** 2)
-    Ep = m.E_shifted.reshape((2,) + (1,) * z.ndim)
-    Gj = m.Gamma_j.reshape((2,) + (1,) * z.ndim)
-    return J / (1 - m.Gamma / m.Omega) / ((z - Ep) ** 2 + Gj ** 2 / 4)
 
 
 def residue_weight(m):
@@ -79,31 +68,18 @@ def exponential_representation(m, method="exact", convention="shifted"):
     -------
     a, z : ndarray, shape (2, Nc), complex
     """
-    _check_method(method, convention)
+    check_method(method, convention)
     if method == "epa":
-        if convention == "golden":
-            z = m.E - 0.5j * m.Gamma_golden
-        else:
-            z = m.E_shifted - 0.5j * m.Gamma_j
-        return np.ones((2, 1), complex), z[:, None].astype(complex)
-    w0 = m.E_shifted - 0.5j * m.Gamma_j
+        return np.ones((2, 1), complex), m.pole(convention)[:, None]
+    w0 = m.pole("shifted")
     theta, wt = arc_rule()
     zc = m.Omega * np.exp(-1j * theta)
     # d omega = -i Omega e^{-i theta} d theta along Omega -> -Omega; the arc enters
     # G with a minus sign (closed clockwise contour), hence +i Omega e^{-i theta}.
-    a_arc = (1j * m.Omega * np.exp(-1j * theta) * wt) * _continued_phi(m, zc)
+    a_arc = (1j * m.Omega * np.exp(-1j * theta) * wt) * m.phi(zc)   # (35) continued
     a = np.concatenate([residue_weight(m)[:, None], a_arc], axis=1)
     z = np.concatenate([w0[:, None], np.broadcast_to(zc, (2, zc.size))], axis=1)
     return a, z
-
-
-def _check_times(t):
-    t = np.asarray(t, dtype=float)
-    if not np.all(np.isfinite(t)):
-        raise ValueError("times must be finite")
-    if np.any(t < 0):
-        raise ValueError("times must satisfy t >= 0 (the solution runs forward from t = 0)")
-    return t
 
 
 def propagator(m, t, method="exact", convention="shifted"):
@@ -144,7 +120,7 @@ def _sum_exponentials(a, z, t):
 
 def propagator_derivative(m, t, method="exact", convention="shifted"):
     """Time derivative dG_j/dt for t >= 0. Shape (2, *t.shape), complex."""
-    t = _check_times(t)
+    t = check_times(t)
     a, z = exponential_representation(m, method, convention)
     return _sum_exponentials(-1j * a * z, z, t)
 
@@ -165,7 +141,7 @@ def response_function(m, w, t, method="exact", convention="shifted"):
     -------
     ndarray, shape (2, Nw, Nt), complex
     """
-    t = _check_times(t)
+    t = check_times(t)
     w = np.asarray(w, dtype=float)
     a, z = exponential_representation(m, method, convention)
     B = a[:, None, :] / (z[:, None, :] - w[None, :, None])        # (2, Nw, Nc)
@@ -175,20 +151,8 @@ def response_function(m, w, t, method="exact", convention="shifted"):
     return K
 
 
-def self_energy(m, z):
-    """Bath self-energy W(z) of the Newns density, Eq. (B9), on the correct branch.
-
-    W(z) = (Gamma / 2 Omega) (z sqrt(1 + Omega^2/z^2) - z) with the principal
-    root, which is the branch that is positive for Re z > 0 and negative for
-    Re z < 0 (typo/extraction A12: the naive sqrt(z^2 + Omega^2) is wrong for Re z < 0).
-    Shape of z, complex.
-    """
-    z = np.asarray(z, dtype=complex)
-    return m.Gamma / (2 * m.Omega) * (z * np.sqrt(1 + m.Omega ** 2 / z ** 2) - z)
-
-
 def laplace_propagator(m, z):
     """Laplace-domain propagator G~_j(z) = 1/(z + i E_j + W(z)), Eq. (B5). Shape (2, *z.shape)."""
     z = np.asarray(z, dtype=complex)
     E = m.E.reshape((2,) + (1,) * z.ndim)
-    return 1.0 / (z + 1j * E + self_energy(m, z))
+    return 1.0 / (z + 1j * E + m.self_energy(z))

@@ -9,10 +9,9 @@ from collections import namedtuple
 
 import numpy as np
 
-from .exact import _rule_for, _scalar_baths
-from .model import Baths
-from .quadrature import fermi_average
-from .spectral import _check_times, exponential_representation, propagator, response_function
+from .model import check_baths, check_correlation_matrix, check_times
+from .quadrature import bath_average, rule_for
+from .spectral import exponential_representation, propagator, response_function
 
 __all__ = ["Currents", "transmission", "transmission_weak", "currents", "current_from_coherence",
            "boundary_currents", "entropy_production", "second_response_function",
@@ -35,17 +34,11 @@ def transmission_weak(m, w):
     return m.g ** 2 / (4 * m.Delta ** 2) * np.sum(Gj * phi, axis=0)
 
 
-def _peaks(m):
-    return [(m.E_shifted[j], m.Gamma_j[j]) for j in range(2)]
-
-
-def _bias_integral(m, b, kernel):
+def _bias_integral(m, b, kernel, caller):
     """int dw kernel(w) [f_L(w) - f_R(w)] for every point of the Baths. Shape (*K, *b.shape)."""
-    if not isinstance(b, Baths):
-        raise ValueError("b must be a nadlib.Baths instance")
-    IL = fermi_average(kernel, m.Omega, b.mu_L, b.T_L, peaks=_peaks(m))
-    IR = fermi_average(kernel, m.Omega, b.mu_R, b.T_R, peaks=_peaks(m))
-    return IL - IR
+    check_baths(m, b, caller=caller)
+    I = bath_average(kernel, m, b)
+    return I[0] - I[1]
 
 
 def currents(m, b):
@@ -60,7 +53,7 @@ def currents(m, b):
     def kernel(w):
         T = transmission(m, w)
         return np.stack([T, w * T])
-    JP, JE = _bias_integral(m, b, kernel)
+    JP, JE = _bias_integral(m, b, kernel, "currents")
     return Currents(JP, JE)
 
 
@@ -73,7 +66,7 @@ def current_from_coherence(m, b):
     def kernel(w):
         phi, th = m.phi(w), m.theta(w)
         return m.spectral_density(w) * (phi[0] * th[1] - phi[1] * th[0])
-    return np.pi * m.g ** 2 / (2 * m.Delta) * _bias_integral(m, b, kernel)
+    return np.pi * m.g ** 2 / (2 * m.Delta) * _bias_integral(m, b, kernel, "current_from_coherence")
 
 
 def boundary_currents(m, b):
@@ -88,8 +81,7 @@ def boundary_currents(m, b):
     -------
     Currents(particle, energy), each of shape b.shape
     """
-    if not isinstance(b, Baths):
-        raise ValueError("b must be a nadlib.Baths instance")
+    check_baths(m, b, caller="boundary_currents")
     R = m.R
 
     def kernel(w):
@@ -98,12 +90,10 @@ def boundary_currents(m, b):
         brace = phi[:, None] - J * (th[:, None] * th[None, :] + np.pi ** 2 * phi[:, None] * phi[None, :])
         return np.stack([J * brace, w * J * brace])                  # (2, k, l, ...)
 
-    out = 0
-    for alpha, (mu, T) in enumerate(((b.mu_L, b.T_L), (b.mu_R, b.T_R))):
-        I = fermi_average(kernel, m.Omega, mu, T, peaks=_peaks(m))   # (2, k, l, *S)
-        # F_kl = sum_alpha R_k,alpha R_l,alpha f_alpha; the bath-L projection is R_k1 R_l1
-        weight = R[:, 0][:, None] * R[:, 0][None, :] * R[:, alpha][:, None] * R[:, alpha][None, :]
-        out = out + 2 * np.pi * np.einsum("kl,ckl...->c...", weight, I)
+    I = bath_average(kernel, m, b)                                   # (alpha, 2, k, l, *S)
+    # F_kl = sum_alpha R_k,alpha R_l,alpha f_alpha; the bath-L projection is R_k1 R_l1
+    weight = np.einsum("k,l,ka,la->akl", R[:, 0], R[:, 0], R, R)
+    out = 2 * np.pi * np.einsum("akl,ackl...->c...", weight, I)
     return Currents(out[0], out[1])
 
 
@@ -113,6 +103,7 @@ def entropy_production(m, b):
     J^Q_L = J^E_L - mu_L J^P_L and J^Q_R = -(J^E_L - mu_R J^P_L).  Needs T_alpha > 0.
     Shape b.shape.
     """
+    check_baths(m, b, caller="entropy_production")
     if np.any(b.T_L <= 0) or np.any(b.T_R <= 0):
         raise ValueError("entropy production -sum beta J^Q needs T > 0 in both baths")
     J = currents(m, b)
@@ -156,7 +147,7 @@ def second_response_function(m, w, wp, t, method="exact", convention="shifted"):
     -------
     ndarray, shape (2, Nw, Nwp, Nt), complex
     """
-    t = _check_times(t)
+    t = check_times(t)
     w, wp = np.asarray(w, dtype=float), np.asarray(wp, dtype=float)
     a, z = exponential_representation(m, method, convention)
     A = a[:, None, None, :] / ((z[:, None, None, :] - w[None, :, None, None])
@@ -197,12 +188,11 @@ def transient_currents(m, b, t, C0=None, method="exact", convention="shifted", i
     -------
     Currents(particle, energy), each of shape t.shape
     """
-    from .exact import check_correlation_matrix
-    b = _scalar_baths(b)
-    t = _check_times(t)
-    C0 = np.zeros((2, 2), complex) if C0 is None else check_correlation_matrix(C0)
+    b = check_baths(m, b, scalar=True, caller="transient_currents")
+    t = check_times(t)
+    C0 = check_correlation_matrix(C0)
     tf = t.ravel()
-    w, wts = _rule_for(m, b, float(tf.max()) if tf.size else 0.0)
+    w, wts = rule_for(m, b, float(tf.max()) if tf.size else 0.0)
     J = m.spectral_density(w)
     keep = J > 0
     w, J = w[keep], J[keep]

@@ -247,9 +247,9 @@ def test_validation_errors():
     ch = FiniteChain(M_GEN, B_GEN, M=20)
     with pytest.raises(ValueError, match="Hermitian"):
         ch.correlation_matrix(0.1, C0=[[0.5, 0.1], [0.2, 0.5]])
-    with pytest.raises(ValueError, match=r"\[0, 1\]"):
+    with pytest.raises(ValueError, match=r"0 <= C0 <= 1"):
         ch.correlation_matrix(0.1, C0=np.diag([1.2, 0.0]))
-    with pytest.raises(ValueError, match=r"\[0, 1\]"):
+    with pytest.raises(ValueError, match=r"0 <= C0 <= 1"):
         ch.correlation_matrix(0.1, C0=np.diag([-0.1, 0.0]))
     with pytest.raises(ValueError, match="shape"):
         ch.correlation_matrix(0.1, C0=np.eye(3) * 0.5)

@@ -75,7 +75,7 @@ def base():
 
 def ness(m, b):
     """NESS of the asymptotic EPA generator (Hamiltonian H_S + dissipator (51) with (55))."""
-    return fock.steady_state(dis.asymptotic_generator(m, b))
+    return fock.steady_density_matrix(dis.asymptotic_generator(m, b))
 
 
 def site_correlations(m, rho):
@@ -149,13 +149,13 @@ def test_split_56_equals_dissipator_51_and_printed_A5_fails(name, report):
     m, b = case(name)
     d = dis.decompose(m, b)
     Lp, Lm = nad.asymptotic_rates(m, b, both=True)
-    full = fock.dissipator(Lp, Lm)
+    full = fock.dissipator_from_rates(Lp, Lm)
     err = np.abs(d.L_L + d.L_R + d.L_int - full).max()
     report(f"Eq. (56) |L_L + L_R + L_int - (51)| ({name})", err)
     assert err < 1e-14
     np.testing.assert_allclose(d.gamma_plus.sum(axis=0), np.diag(Lp).real, rtol=0, atol=1e-15)
     # the printed range j, k of (65): Lambda^+_jk over all j, k
-    L_int_printed = fock.dissipator(Lp, -Lp)
+    L_int_printed = fock.dissipator_from_rates(Lp, -Lp)
     bad = np.abs(d.L_L + d.L_R + L_int_printed - full).max()
     report(f"A5: remainder of (56) with j,k incl. diagonal in (65) ({name})", bad)
     assert bad > 0.1 * np.diag(Lp).real.min()
@@ -174,7 +174,7 @@ def test_printed_loss_rate_58_leaves_order_Gamma_over_Omega_remainder_finding5(r
     gm_printed = d.gamma_minus - (d.gamma_minus + d.gamma_plus) * defect[None, :]
     L_printed = sum((gm_printed[a, j] - d.gamma_minus[a, j]) * fock.lindblad_dissipator((D1, D2)[j])
                     for a in range(2) for j in range(2)) + d.L_L + d.L_R + d.L_int
-    remainder = L_printed - fock.dissipator(Lp, Lm)
+    remainder = L_printed - fock.dissipator_from_rates(Lp, Lm)
     expected = -sum(golden_width(m)[j] * defect[j] * fock.lindblad_dissipator((D1, D2)[j]) for j in range(2))
     np.testing.assert_allclose(remainder, expected, atol=1e-15)
     report("1 - int phi_j (EPA) / (Gamma/Omega)", float(defect.max() / (m.Gamma / m.Omega)))
@@ -198,7 +198,7 @@ def test_fixed_points_59_of_L_alpha_and_reduced_gibbs_60(report):
         for a, L_a in enumerate((d.L_L, d.L_R)):
             mu, T = float(b.mu[a]), float(b.T[a])
             assert len(fock.fixed_points(L_a)) == 1
-            r = fock.steady_state(L_a)
+            r = fock.steady_density_matrix(L_a)
             np.testing.assert_allclose(r, dis.fixed_point(m, b, a), atol=1e-13)
             C = fock.correlation_from_rho(r)
             occ = [quad_epa(lambda w: phi_epa(m, w, j) * fermi_scalar(w, mu, T), m, b) for j in range(2)]
@@ -257,7 +257,7 @@ def test_identities_68_via_adjoint(name):
         rho = rand_density(rng)
         np.testing.assert_allclose(np.trace(D1.T @ D2 @ apply(d.L_int, rho)), Lp[0, 1], atol=1e-15)
     # A5 again: the printed all-j,k L_int moves populations, L^dag n_j = Lambda^+_jj
-    L_printed = fock.dissipator(Lp, -Lp)
+    L_printed = fock.dissipator_from_rates(Lp, -Lp)
     np.testing.assert_allclose(heisenberg(L_printed, D1.T @ D1), Lp[0, 0] * np.eye(4), atol=1e-15)
 
 
@@ -407,15 +407,15 @@ def test_local_split_69_equals_51_and_A5(name, report):
     m, b = case(name)
     loc = dis.decompose_local(m, b)
     Lp, Lm = nad.asymptotic_rates(m, b, both=True)
-    full = fock.dissipator(Lp, Lm)
+    full = fock.dissipator_from_rates(Lp, Lm)
     err = np.abs(loc.L_L + loc.L_R + loc.L_LR - full).max()
     report(f"Eq. (69) |Lbar_L + Lbar_R + Lbar_LR - (51)| ({name})", err)
     assert err < 1e-14
     # the site-basis form of (51) itself, built from site operators c = R^T d
     c = fock.mode_operators(m.R.T)
-    np.testing.assert_allclose(fock.dissipator(loc.Lambda_bar_plus, loc.Lambda_bar_minus, ops=c), full,
+    np.testing.assert_allclose(fock.dissipator_from_rates(loc.Lambda_bar_plus, loc.Lambda_bar_minus, ops=c), full,
                                atol=1e-15)
-    L_LR_printed = fock.dissipator(loc.Lambda_bar_plus, loc.Lambda_bar_minus, ops=c)
+    L_LR_printed = fock.dissipator_from_rates(loc.Lambda_bar_plus, loc.Lambda_bar_minus, ops=c)
     bad = np.abs(loc.L_L + loc.L_R + L_LR_printed - full).max()
     assert bad > 0.1 * loc.gamma_bar_plus.min()
 
@@ -653,7 +653,7 @@ def test_interference_entropy_term_F7_and_its_order(report):
 @pytest.mark.parametrize("bp", [BASE_BATHS, dict(T_L=0.05, T_R=0.5, mu_L=0.6, mu_R=1.4),
                                 dict(T_L=0.3, T_R=0.3, mu_L=2.0, mu_R=0.0)])
 def test_bloch_geometry_app_F(bp, report):
-    """App. F, Fig. 9: in the NESS (fock.steady_state of the asymptotic generator; equals
+    """App. F, Fig. 9: in the NESS (fock.steady_density_matrix of the asymptotic generator; equals
     steady_state_epa to 1e-14) Lambda^+_12 = (TrGamma/2 - i Delta) C_12; the angle between Lambda^+_12 and
     C_12 is phi = arctan(2 Delta / TrGamma) in [0, pi/2].  The flow of L_int keeps C_11, C_22 (u
     perpendicular to z) and d|v|^2/dt = 2 Re[C_12^* dC_12/dt] = TrGamma |C_12|^2 >= 0 (v = (C_12, (C_11-C_22)/2)),

@@ -10,10 +10,10 @@ from scipy.linalg import expm, solve_sylvester
 
 from nadlib import fock
 from nadlib.fock import (adjoint, annihilators, canonical_form, choi_matrix, commutator_super,
-                         correlation_from_rho, dissipator, double_occupancy_from_rho, expect,
+                         correlation_from_rho, dissipator_from_rates, double_occupancy_from_rho, expect,
                          fixed_points, gaussian_state, generator, hamiltonian_from_matrix,
                          lindblad_dissipator, mode_operators, relative_entropy_production, spost,
-                         spre, sprepost, state_from_correlations, steady_state, unvec, vec,
+                         spre, sprepost, state_from_correlations, steady_density_matrix, unvec, vec,
                          von_neumann_entropy)
 
 SEEDS = [1, 2, 3, 4, 5]
@@ -266,7 +266,7 @@ def test_dissipator_matches_eq51_term_by_term():
         for k in range(2):
             expected += Lm[j, k] * (d[j] @ X @ dag(d[k]) - 0.5 * anticomm(dag(d[k]) @ d[j], X))
             expected += Lp[j, k] * (dag(d[k]) @ X @ d[j] - 0.5 * anticomm(d[j] @ dag(d[k]), X))
-    np.testing.assert_allclose(apply(dissipator(Lp, Lm), X), expected, atol=1e-13)
+    np.testing.assert_allclose(apply(dissipator_from_rates(Lp, Lm), X), expected, atol=1e-13)
 
 
 @pytest.mark.parametrize("seed", SEEDS)
@@ -278,7 +278,7 @@ def test_site_basis_form_eqs70_71(seed):
     c = mode_operators(R.T)
     H = rand_hermitian(rng)
     Lp, Lm = rand_hermitian(rng), rand_hermitian(rng)
-    np.testing.assert_allclose(dissipator(R.T @ Lp @ R, R.T @ Lm @ R, ops=c), dissipator(Lp, Lm),
+    np.testing.assert_allclose(dissipator_from_rates(R.T @ Lp @ R, R.T @ Lm @ R, ops=c), dissipator_from_rates(Lp, Lm),
                                atol=1e-13)
     np.testing.assert_allclose(generator(R.T @ H @ R, R.T @ Lp @ R, R.T @ Lm @ R, ops=c),
                                generator(H, Lp, Lm), atol=1e-13)
@@ -383,7 +383,7 @@ def test_steady_state_equilibrium_is_grand_canonical_eq1():
     f = 1 / (np.exp(beta * (E - mu)) + 1)
     Gamma, F = np.diag([0.02, 0.03]), np.diag(f)
     L = generator(np.diag(E), Gamma @ F, Gamma @ (np.eye(2) - F))
-    rho = steady_state(L)
+    rho = steady_density_matrix(L)
     np.testing.assert_allclose(rho, gaussian_state(F), atol=1e-12)
     K = hamiltonian_from_matrix(np.diag(E)) - mu * hamiltonian_from_matrix(np.eye(2))
     gibbs = expm(-beta * K)
@@ -398,7 +398,7 @@ def test_steady_state_is_gaussian_solution_of_eq48(seed):
     H = rand_hermitian(rng)
     Gamma, Lp, Lm = rand_rates(rng)
     C_ss = solve_sylvester(1j * H - 0.5 * Gamma, -1j * H - 0.5 * Gamma, -Lp)
-    rho = steady_state(generator(H, Lp, Lm))
+    rho = steady_density_matrix(generator(H, Lp, Lm))
     np.testing.assert_allclose(rho, gaussian_state(C_ss), atol=1e-11)
     np.testing.assert_allclose(rho, dag(rho), atol=0)
 
@@ -427,12 +427,12 @@ def test_fixed_points_of_local_dissipator_eq76():
     odd = np.kron([[0, 1], [0, 0]], r1)               # r_1 (x) |0><1|_2: parity odd, no state
     np.testing.assert_allclose(apply(L, odd), 0.0, atol=1e-15)
     with pytest.raises(ValueError, match="not unique"):
-        steady_state(L)
+        steady_density_matrix(L)
 
 
 def test_steady_state_rejects_generators_without_fixed_point():
     with pytest.raises(ValueError, match="no fixed point"):
-        steady_state(-np.eye(16))
+        steady_density_matrix(-np.eye(16))
     with pytest.raises(ValueError, match="sector"):
         fixed_points(generator(np.eye(2), np.eye(2), np.eye(2)), sector="odd")
     with pytest.raises(ValueError, match="Hermiticity"):
@@ -455,10 +455,10 @@ def test_canonical_form_reproduces_eq51(seed):
     cf = canonical_form(Lp, Lm)
     np.testing.assert_allclose(cf.rates_plus, np.linalg.eigvalsh(Lp), atol=1e-14)
     np.testing.assert_allclose(cf.rates_minus, np.linalg.eigvalsh(Lm), atol=1e-14)
-    np.testing.assert_allclose(_sum_canonical(cf), dissipator(Lp, Lm), atol=1e-13)
+    np.testing.assert_allclose(_sum_canonical(cf), dissipator_from_rates(Lp, Lm), atol=1e-13)
     c = mode_operators(rand_unitary(rng))
     np.testing.assert_allclose(_sum_canonical(canonical_form(Lp, Lm, ops=c)),
-                               dissipator(Lp, Lm, ops=c), atol=1e-13)
+                               dissipator_from_rates(Lp, Lm, ops=c), atol=1e-13)
     for L in (*cf.L_minus, *cf.L_plus):                 # normalised fermionic modes
         np.testing.assert_allclose(anticomm(L, dag(L)), np.eye(4), atol=1e-13)
 
@@ -476,7 +476,7 @@ def test_printed_jump_operators_fail_A6(seed):
     Lp_printed = [dag(b) for b in mode_operators(Up)]   # (sum_k U_jk d_k)^dag = sum_k U_jk^* d_k^dag
     printed = sum(lam_m[j] * lindblad_dissipator(Lm_printed[j])
                   + lam_p[j] * lindblad_dissipator(Lp_printed[j]) for j in range(2))
-    assert np.abs(printed - dissipator(Lp, Lm)).max() > 1e-3
+    assert np.abs(printed - dissipator_from_rates(Lp, Lm)).max() > 1e-3
     np.testing.assert_allclose(Lm_printed[0], Um[0, 0] * d[0] + Um[0, 1] * d[1], atol=1e-15)
 
 
@@ -499,7 +499,7 @@ def test_spohn_inequality_eq63(seed):
     rng = np.random.default_rng(seed)
     _, Lp, Lm = rand_rates(rng)
     L = generator(rand_hermitian(rng), Lp, Lm)
-    r = steady_state(L)
+    r = steady_density_matrix(L)
     for rho in (rand_density(rng), state_from_correlations(*rand_state_params(rng))):
         sigma = relative_entropy_production(L, rho, r)
         assert sigma >= -1e-14
@@ -532,7 +532,7 @@ def test_expect_and_entropy():
 # --------------------------------------------------------------------------- invalid input
 
 @pytest.mark.parametrize("call, match", [
-    (lambda: dissipator(np.array([[0, 1], [0, 0.0]]), np.eye(2)), "Lambda_plus must be Hermitian"),
+    (lambda: dissipator_from_rates(np.array([[0, 1], [0, 0.0]]), np.eye(2)), "Lambda_plus must be Hermitian"),
     (lambda: generator(np.eye(2), np.eye(2), [[1, 1j], [1j, 1]]), "Lambda_minus must be Hermitian"),
     (lambda: generator(np.eye(3), np.eye(2), np.eye(2)), r"H must have shape \(\.\.\., 2, 2\)"),
     (lambda: canonical_form(np.eye(2), [[0, 1], [2, 0]]), "Lambda_minus must be Hermitian"),
@@ -548,7 +548,7 @@ def test_expect_and_entropy():
     (lambda: correlation_from_rho(np.eye(3) / 3), r"rho must have shape \(\.\.\., 4, 4\)"),
     (lambda: unvec(np.ones(15)), "perfect square"),
     (lambda: adjoint(np.ones((15, 15))), "n\\*n"),
-    (lambda: steady_state(np.eye(9)), "16 x 16"),
+    (lambda: steady_density_matrix(np.eye(9)), "16 x 16"),
     (lambda: von_neumann_entropy(np.diag([1.5, -0.5, 0, 0])), "positive semi-definite"),
     (lambda: von_neumann_entropy(np.array([[0.5, 0.5], [0, 0.5]])), "Hermitian"),
     (lambda: relative_entropy_production(np.zeros((16, 16)), np.diag([1.0, 0, 0, 0]),

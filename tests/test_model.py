@@ -151,7 +151,7 @@ def test_fermi_zero_temperature_is_a_step():
     f = fermi(w, 0.3, 0.0)
     np.testing.assert_array_equal(f, [1, 1, 1, 0.5, 0, 0, 0])
     b = nad.Baths(T_L=0.0, T_R=0.0, mu_L=0.3, mu_R=-2.0)
-    np.testing.assert_array_equal(b.fermi(np.array([0.0, 1.0])), [[1.0, 0.0], [0.0, 0.0]])
+    np.testing.assert_array_equal(b.occupation(np.array([0.0, 1.0])), [[1.0, 0.0], [0.0, 0.0]])
 
 
 def test_fermi_no_warnings_at_extreme_arguments():

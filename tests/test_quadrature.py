@@ -3,7 +3,7 @@
 Each reference integral is computed by mpmath.quad in the variable u (w = -Omega cos u, which makes
 the square-root band edges of J_N smooth), split at the model's features, with the integrand written
 out here from the paper's equations at 30-digit precision.  nadlib's value is obtained through its
-public integrators (band_rule, fermi_average) or through the public function that uses them
+public integrators (band_rule, occupation_average) or through the public function that uses them
 (steady_state, equilibrium_populations, propagator).
 
 `mpmath_comparison()` is a module-level helper: it returns one row per integral
@@ -19,7 +19,7 @@ import numpy as np
 import pytest
 
 import nadlib as nad
-from nadlib.quadrature import band_rule, fermi_average, gauss_legendre
+from nadlib.quadrature import band_rule, occupation_average, gauss_legendre
 
 from conftest import FIG4, FIG5_MODEL, fig3_model
 
@@ -114,11 +114,11 @@ def _case_normalisation():
 
 
 def _case_fermi_T0():
-    """int phi_2 Theta(mu - w) dw, T = 0, mu = E'_2 + 0.3 Gamma_2 (Fig. 5): fermi_average."""
+    """int phi_2 Theta(mu - w) dw, T = 0, mu = E'_2 + 0.3 Gamma_2 (Fig. 5): occupation_average."""
     m = nad.Model(**FIG5_MODEL)
     mm = MPModel(**FIG5_MODEL)
     mu = float(m.E_shifted[1] + 0.3 * m.Gamma_j[1])
-    val = fermi_average(m.phi, m.Omega, mu, 0.0, peaks=_np_peaks(m))[1]
+    val = occupation_average(m.phi, m.Omega, mu, 0.0, peaks=_np_peaks(m))[1]
     mu_mp = mp.mpf(mu)           # the step at exactly the double value nadlib uses
     ref = mm.quad_J(lambda x: mm.lorentz(1, x) * mm.fermi(x, mu_mp, 0), peaks=_peaks(mm),
                     steps=[(mu_mp, 0)])
@@ -153,7 +153,7 @@ def _steady_ref(mm, params, j, k):
 
 
 def _case_steady_C12_fig4a():
-    """Eq. (32), C_12(inf) at Fig. 4(a): steady_state (fermi_average of the (32) kernel)."""
+    """Eq. (32), C_12(inf) at Fig. 4(a): steady_state (occupation_average of the (32) kernel)."""
     p = FIG4["a"]
     m, b = nad.Model(**p["model"]), nad.Baths(**p["baths"])
     mm = MPModel(**p["model"])
@@ -254,13 +254,13 @@ def test_report_max_error_against_mpmath(comparison, report):
     assert worst < REL_TOL
 
 
-def test_fermi_average_array_equals_loop_of_band_rule_calls():
-    """Fermi integrals of Eq. (38): fermi_average over an array of (mu, T) equals a loop of
+def test_occupation_average_array_equals_loop_of_band_rule_calls():
+    """Fermi integrals of Eq. (38): occupation_average over an array of (mu, T) equals a loop of
     band_rule calls with one Fermi step each (same integrals, different node sets): relative 1e-12."""
     m = nad.Model(**FIG5_MODEL)
     mu = np.array([[0.0, 0.75, 1.0], [1.25, 1.25, 3.0]])
     T = np.array([[0.0, 0.01, 0.3], [0.002, 0.0, 0.05]])
-    got = fermi_average(m.phi, m.Omega, mu, T, peaks=_np_peaks(m))       # (2, 2, 3)
+    got = occupation_average(m.phi, m.Omega, mu, T, peaks=_np_peaks(m))       # (2, 2, 3)
     assert got.shape == (2,) + mu.shape
     for idx in np.ndindex(mu.shape):
         w, wts = band_rule(m.Omega, peaks=_np_peaks(m), steps=[(mu[idx], T[idx])])

@@ -10,7 +10,7 @@ from scipy import integrate
 
 import nadlib as nad
 from nadlib.spectral import (laplace_propagator, propagator, propagator_derivative,
-                             response_function, self_energy)
+                             response_function)
 
 from conftest import FIG4, FIG5_MODEL, G_direct, fig3_model, finite_chain, quad_band
 
@@ -118,7 +118,7 @@ def test_self_energy_closed_form_eq_B9_vs_integral_B6(z):
     W(z) = int J_N(w)/(z + i w) dw, for Re z of both signs and near +-i*12, off the cut."""
     m = MODELS["fig3_2"]
     ref = _complex_quad(lambda w: m.spectral_density(w) / (z + 1j * w), m, pts=[-z.imag])
-    np.testing.assert_allclose(self_energy(m, z), ref, rtol=1e-10, atol=1e-13)
+    np.testing.assert_allclose(m.self_energy(z), ref, rtol=1e-10, atol=1e-13)
 
 
 def test_naive_root_in_B9_fails_for_negative_Re_z():
