@@ -101,7 +101,8 @@ def test_appendix_diagrams_return_figures(name):
 
 
 def test_fig9_data_geometry():
-    """The flow u of Fig. 9 makes the angle arctan(2 Delta / Tr Gamma) with v and has no z component."""
-    d = figures.fig9_data()
-    np.testing.assert_allclose(d["phi"], d["phi_formula"], rtol=1e-10)
-    assert d["u"][2] == 0 and d["u"] @ d["v"] > 0 and np.linalg.norm(d["v"]) <= 1
+    """The flow u of Fig. 9 (L_int applied in Fock space to the NESS) makes the angle arctan(2 Delta / Tr Gamma)
+    with v, has no z component and lengthens v."""
+    d = figures.bloch_data()
+    np.testing.assert_allclose(d["phi_flow"], d["phi_formula"], rtol=1e-10)
+    assert abs(d["u"][2]) < 1e-14 and d["u"] @ d["v"] > 0 and np.linalg.norm(d["v"]) <= 1

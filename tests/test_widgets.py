@@ -1,4 +1,5 @@
-"""The five explorers of nadlib.widgets: they build without a browser or kernel, have sliders, and react.
+"""The five explorers: nadlib.widgets builds them without a browser or kernel, with sliders that react;
+their data, figure and readout functions live in nadlib.figures.
 
 Moving a slider (setting `slider.value`) fires the observe callback, which recomputes data, figure and
 readout; the readout text must change.  A few physics checks ride along on the explorers' data
@@ -14,6 +15,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
+from nadlib import figures as F  # noqa: E402
 from nadlib import widgets as W  # noqa: E402
 
 EXPLORERS = ["transmission_explorer", "dynamics_explorer", "anm_map_explorer", "rates_explorer",
@@ -67,14 +69,31 @@ def test_explorer_constructs_and_reacts(tab, k, name):
 
 @pytest.mark.parametrize("name", EXPLORERS)
 def test_each_function_builds_its_explorer(name, monkeypatch):
-    """Each public explorer function returns a VBox with sliders (data/figure stubbed: built above)."""
+    """Each public explorer function wraps the data, figure and readout functions of nadlib.figures
+    (stubbed here: the real ones are exercised above) and passes them its defaults and slider values."""
     base = name.replace("_explorer", "")
-    monkeypatch.setattr(W, f"{base}_data", lambda **p: p)
-    monkeypatch.setattr(W, f"{base}_figure", lambda data=None, **p: plt.figure())
-    monkeypatch.setattr(W, f"{base}_readout", lambda d: repr(sorted(d)))
+    seen = {}
+    monkeypatch.setattr(F, f"{base}_data", lambda **p: seen.setdefault("params", p))
+    monkeypatch.setattr(F, f"{base}_figure", lambda data: plt.figure())
+    monkeypatch.setattr(F, f"{base}_readout", lambda d: repr(sorted(d)))
     box = getattr(W, name)()
     assert isinstance(box, widgets.VBox) and W.explorer_sliders(box)
+    assert set(seen["params"]) == set(F.EXPLORERS[base][0])      # every default reaches the data function
+    assert box.readout.value == repr(sorted(F.EXPLORERS[base][0]))
     assert not plt.get_fignums()
+
+
+@pytest.mark.parametrize("base", sorted(F.EXPLORERS))
+def test_explorer_triples_are_plain_functions(base):
+    """<name>_data(**params) -> dict, <name>_figure(data) -> Figure, <name>_readout(data) -> str; the
+    defaults live in one dict, and an unknown parameter is refused with a ValueError naming it."""
+    defaults, data_fn, figure_fn, readout_fn = F.EXPLORERS[base]
+    assert getattr(F, f"{base.upper()}_DEFAULTS") is defaults
+    assert (data_fn, figure_fn, readout_fn) == tuple(getattr(F, f"{base}_{k}") for k in ("data", "figure", "readout"))
+    with pytest.raises(ValueError, match="no_such_parameter"):
+        data_fn(no_such_parameter=1.0)
+    with pytest.raises(ValueError, match="no_such_parameter"):
+        getattr(W, f"{base}_explorer")(no_such_parameter=1.0)
 
 
 def test_every_slider_changes_the_readout():
@@ -94,9 +113,12 @@ def test_invalid_parameters_are_reported_not_raised():
 
 
 def test_static_figure_is_the_widget_code():
-    """<name>_figure(**params) without data (the book's static figure) computes its own data."""
-    fig = W.bloch_figure(Gamma=0.05)
+    """The book's static figure is <name>_figure(<name>_data(...)), the code the widget calls."""
+    fig = F.bloch_figure(F.bloch_data(Gamma=0.05))
     assert isinstance(fig, matplotlib.figure.Figure) and len(fig.axes) == 2
+    plt.close(fig)
+    fig = F.fig9_bloch()                        # Fig. 9 is the bloch explorer's figure at its defaults
+    assert [a.get_title() for a in fig.axes] == ["(a) side view, xz-plane", "(b) top view, xy-plane"]
     plt.close(fig)
 
 
@@ -106,7 +128,7 @@ def test_static_figure_is_the_widget_code():
 def test_bloch_flow_angle_and_growth(mu_L, mu_R, T, Gamma, delta):
     """App. F: the flow of L_int (Fock-space superoperator on the Gaussian NESS) is perpendicular to z,
     makes the angle arctan(2 Delta / Tr Gamma) with x, and never shortens v."""
-    d = W.bloch_data(mu_L=mu_L, mu_R=mu_R, T=T, Gamma=Gamma, delta=delta)
+    d = F.bloch_data(mu_L=mu_L, mu_R=mu_R, T=T, Gamma=Gamma, delta=delta)
     assert abs(d["u"][2]) < 1e-12 * max(1.0, d["norm_u"])
     np.testing.assert_allclose(d["phi_flow"], d["phi_formula"], rtol=1e-9, atol=1e-12)
     assert d["dv_dt"] >= -1e-15
@@ -115,15 +137,15 @@ def test_bloch_flow_angle_and_growth(mu_L, mu_R, T, Gamma, delta):
 
 
 def test_bloch_equilibrium_has_no_flow():
-    d = W.bloch_data(mu_L=0.8, mu_R=0.8, T=0.05)
+    d = F.bloch_data(mu_L=0.8, mu_R=0.8, T=0.05)
     assert d["norm_u"] < 1e-12
     assert np.isnan(d["phi_flow"])
-    assert "&mdash;" in W.bloch_readout(d)
+    assert "&mdash;" in F.bloch_readout(d)
 
 
 def test_transmission_weak_coupling_peak_height():
-    """For Gamma << Delta the peaks of T reach g^2 / (2 pi Delta^2) (equations.md, Fig. 3)."""
-    d = W.transmission_data(Gamma_ratio=0.02)
+    """For Gamma << Delta the peaks of T reach g^2 / (2 pi Delta^2) (Eq. (46); the book's chapter on Sec. III)."""
+    d = F.transmission_data(Gamma_ratio=0.02)
     assert len(d["peaks"]) == 2
     for _, height in d["peaks"]:
         np.testing.assert_allclose(height, d["weak_height"], rtol=2e-3)
