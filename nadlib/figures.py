@@ -60,8 +60,8 @@ FIG5_PARAMS = dict(h=1.0, delta=0.0, g=0.5, Gamma=0.01, Omega=10.0)
 #: The book's choices for what the Fig. 5 caption leaves unstated (see Sec. V C).
 FIG5_CHOICES = dict(T_a=0.01, T_b=0.1, mu_c=0.75, mu_range=(0.0, 2.0), T_range=(1e-3, 1.0))
 
-#: The four real components of C(t) drawn in Fig. 4 and by the dynamics explorer: label, getter,
-#: colour, marker of the exact points.
+# The four real components of C(t) drawn in Fig. 4 and by the dynamics explorer: label, getter,
+# colour, marker of the exact points.
 COMPONENTS = (("C_{11}", lambda C: C[..., 0, 0].real, "C0", "o"),
               ("C_{22}", lambda C: C[..., 1, 1].real, "C1", "s"),
               (r"\mathrm{Re}\,C_{12}", lambda C: C[..., 0, 1].real, "C2", "^"),
@@ -1041,7 +1041,7 @@ def fig9_bloch(data=None):
     return bloch_figure(data if data is not None else bloch_data())
 
 
-#: The explorers: name -> (defaults, data, figure, readout).  nadlib.widgets adds sliders to each.
+# The explorers: name -> (defaults, data, figure, readout).  nadlib.widgets adds sliders to each.
 EXPLORERS = {
     "transmission": (TRANSMISSION_DEFAULTS, transmission_data, transmission_figure, transmission_readout),
     "dynamics": (DYNAMICS_DEFAULTS, dynamics_data, dynamics_figure, dynamics_readout),
