@@ -1,14 +1,31 @@
-"""Shared helpers of the book's check cells: rounding for printed output and glue.
+"""Shared helpers of the book's check cells: rounding for printed output, and the referee routines.
 
-nbval compares printed text exactly, so every number a check cell prints goes through one of
-these.  Referee routines that several chapters use (independent quadratures, brute-force
-constructions) live here too, so that each chapter's check cells show only what they check.
-Import from a chapter with ``from _checks import below, sig`` (the kernel runs in book/).
+nbval compares printed text exactly, so every number a check cell prints goes through `below` or
+`sig`.  The referee routines are the *independent routes* that several chapters use: quadratures done
+with scipy rather than nadlib's band quadrature, formulas typed again from the paper rather than taken
+from nadlib, brute-force Fock spaces and time derivatives.  Keeping them here lets each check cell show
+only what it checks.  Import from a chapter with ``from _checks import below, sig`` (the kernel runs in
+book/).
+
+Nothing here imports nadlib's numerics beyond the objects passed in (a `Model` is used only for its
+parameters and, where the docstring says so, for the function under test).
 """
 from __future__ import annotations
 
-__all__ = ["below", "sig"]
+from functools import reduce
 
+import numpy as np
+from scipy import integrate
+from scipy.linalg import eigh_tridiagonal, expm
+
+__all__ = ["below", "sig",
+           "quad_complex", "gauss_panels", "fourier_propagator", "hilbert_pv", "phi_eq35", "phi_continued",
+           "fermi_quad_average", "fermi_ref", "epa_lorentzian", "partial_widths", "gain_rates_quad",
+           "fermion_modes", "comm", "apply_super", "logh", "heisenberg_rate", "random_number_conserving_state",
+           "bound_state_weight", "mode_basis", "u_mp_integral", "u_mp_bessel"]
+
+
+# --------------------------------------------------------------------------------------------- printing
 
 def below(x, floor=1e-12):
     """An error for printing: '< floor' at round-off level, else 1 significant digit."""
@@ -17,4 +34,214 @@ def below(x, floor=1e-12):
 
 def sig(x, n=3):
     """x rounded to n significant digits (for glue; stable across runs)."""
-    return float(f"{x:.{n}g}")
+    return float(f"{float(x):.{n}g}")
+
+
+# --------------------------------------------------------------------------------------------- quadrature
+
+def quad_complex(f, a, b, limit=400, **kw):
+    """int_a^b f(x) dx for a complex integrand, by scipy's adaptive quad on the real and imaginary parts."""
+    re = integrate.quad(lambda x: np.real(f(x)), a, b, limit=limit, **kw)[0]
+    im = integrate.quad(lambda x: np.imag(f(x)), a, b, limit=limit, **kw)[0]
+    return re + 1j * im
+
+
+def gauss_panels(a, b, panels, n=16):
+    """Composite Gauss-Legendre nodes and weights on [a, b] (`panels` equal panels of n nodes)."""
+    x, w = np.polynomial.legendre.leggauss(n)
+    e = np.linspace(a, b, panels + 1)
+    h = np.diff(e)[:, None] / 2
+    return ((e[:-1, None] + e[1:, None]) / 2 + h * x).ravel(), (h * w).ravel()
+
+
+def fourier_propagator(m, t, j, limit=400):
+    """Eq. (24), G_j(t) = int phi_j(w) e^{-iwt} dw along the real axis, with QUADPACK's Fourier weights.
+
+    Independent of nadlib's propagator, which deforms the contour (App. E).  phi_j is `m.phi`.
+    """
+    f = lambda w: m.phi(w)[j]
+    re = integrate.quad(f, -m.Omega, m.Omega, weight="cos", wvar=t, limit=limit)[0]
+    im = integrate.quad(f, -m.Omega, m.Omega, weight="sin", wvar=t, limit=limit)[0]
+    return re - 1j * im
+
+
+def hilbert_pv(m, j, w):
+    """Eq. (33), P int phi_j(x)/(w - x) dx, by QUADPACK's Cauchy weight inside the band (phi_j = `m.phi`)."""
+    f = lambda x: m.phi(x)[j]
+    if abs(w) < m.Omega:
+        return -integrate.quad(f, -m.Omega, m.Omega, weight="cauchy", wvar=w, limit=400)[0]
+    return integrate.quad(lambda x: f(x) / (w - x), -m.Omega, m.Omega, limit=400)[0]
+
+
+def _pole_parameters(m):
+    """E'_j and Gamma_j of Eq. (36), typed from the paper (not from nadlib.Model)."""
+    G, Om = m.Gamma, m.Omega
+    E = np.array([m.h + m.Delta / 2, m.h - m.Delta / 2])
+    E_shift = (1 - G / (2 * Om)) / (1 - G / Om) * E
+    width = np.sqrt(1 - G / Om - E ** 2 / Om ** 2) / (1 - G / Om) * G
+    return E_shift, width
+
+
+def phi_eq35(m, w):
+    """phi_j(w) of Eq. (35) with (36), typed from the paper: shape (2, *w.shape); zero outside the band."""
+    w = np.asarray(w, float)
+    E_shift, width = _pole_parameters(m)
+    J = m.Gamma / (2 * np.pi) * np.sqrt(np.clip(1 - (w / m.Omega) ** 2, 0, None))
+    return np.stack([J / (1 - m.Gamma / m.Omega) / ((w - E_shift[j]) ** 2 + width[j] ** 2 / 4)
+                     for j in range(2)])
+
+
+def phi_continued(m, z, j):
+    """phi_j of Eq. (35) continued off the real axis (principal root: positive real part for Im z < 0)."""
+    E_shift, width = _pole_parameters(m)
+    J = m.Gamma / (2 * np.pi) * np.sqrt(1 - (z / m.Omega) ** 2 + 0j)
+    return J / (1 - m.Gamma / m.Omega) / ((z - E_shift[j]) ** 2 + width[j] ** 2 / 4)
+
+
+def fermi_quad_average(kernel, Omega, mu, T, points=(), epsabs=1e-14):
+    """int_{-Omega}^{Omega} kernel(w) f(w) dw with the Fermi function f at (mu, T), by scipy quad.
+
+    The Fermi function is typed here (not nadlib's); `points` lists the kernel's peaks.
+    """
+    f = lambda w: kernel(w) * fermi_ref(w, mu, T)
+    pts = sorted(p for p in (*points, mu) if -Omega < p < Omega)
+    return integrate.quad(f, -Omega, Omega, points=pts or None, limit=800, epsabs=epsabs)[0]
+
+
+def fermi_ref(w, mu, T):
+    """The Fermi function 1/(e^{(w - mu)/T} + 1), typed here (T = 0: a step)."""
+    w = np.asarray(w, float)
+    if T == 0:
+        return np.where(w < mu, 1.0, np.where(w > mu, 0.0, 0.5))
+    return 0.5 * (1 - np.tanh((w - mu) / (2 * T)))
+
+
+def epa_lorentzian(m, w):
+    """The EPA profile J_N(w) / [(w - E_j)^2 + Gamma_j^2/4] with Gamma_j = 2 pi J_N(E_j) (Sec. V), typed from the
+    paper: shape (2, *w.shape).  It integrates to 1 - O(Gamma/Omega)."""
+    w = np.asarray(w, float)
+    E = np.array([m.h + m.Delta / 2, m.h - m.Delta / 2])
+    JN = lambda x: m.Gamma / (2 * np.pi) * np.sqrt(np.clip(1 - (np.asarray(x) / m.Omega) ** 2, 0, None))
+    width = 2 * np.pi * JN(E)
+    return np.stack([JN(w) / ((w - E[j]) ** 2 + width[j] ** 2 / 4) for j in range(2)])
+
+
+def partial_widths(m):
+    """Gamma_{alpha,j} = 2 pi J_N(E_j) R_{j alpha}^2 (after Eq. (58)), typed here: shape [alpha, j]."""
+    E = np.array([m.h + m.Delta / 2, m.h - m.Delta / 2])
+    width = m.Gamma * np.sqrt(1 - (E / m.Omega) ** 2)
+    c2 = (m.Delta + m.delta) / (2 * m.Delta)                  # R_11^2 = R_22^2 of Eq. (16)
+    R2 = np.array([[c2, 1 - c2], [1 - c2, c2]])               # R_{j alpha}^2 (symmetric for Eq. (16))
+    return width[None, :] * R2.T
+
+
+def gain_rates_quad(m, b, profile, peaks):
+    """Gamma_{alpha,j} int profile_j(w) f_alpha(w) dw by scipy quad: the gain rates of Eq. (58) for a given
+    profile (`phi_eq35`, `epa_lorentzian`) with its peak positions `peaks` (2,).  Shape [alpha, j]."""
+    widths = partial_widths(m)
+    return np.array([[widths[a, j] * fermi_quad_average(lambda w: profile(m, w)[j], m.Omega, float(b.mu[a]),
+                                                        float(b.T[a]), points=[peaks[j]])
+                      for j in range(2)] for a in range(2)])
+
+
+# --------------------------------------------------------------------------------------------- Fock spaces
+
+def fermion_modes(n):
+    """Annihilators of n spinless fermionic sites in the 2^n-dimensional Fock space (Jordan-Wigner, site 0 first)."""
+    a, Z, I = np.array([[0.0, 1.0], [0.0, 0.0]]), np.diag([1.0, -1.0]), np.eye(2)
+    return [reduce(np.kron, [Z] * k + [a] + [I] * (n - k - 1)) for k in range(n)]
+
+
+def comm(A, B):
+    """The commutator [A, B]."""
+    return A @ B - B @ A
+
+
+def apply_super(S, X):
+    """A 16 x 16 superoperator (column-stacking convention) applied to a 4 x 4 operator."""
+    return (S @ X.reshape(-1, order="F")).reshape(X.shape, order="F")
+
+
+def logh(A):
+    """Logarithm of a Hermitian positive-definite matrix, through its eigen-decomposition."""
+    w, V = np.linalg.eigh(0.5 * (A + A.conj().T))
+    return (V * np.log(w)) @ V.conj().T
+
+
+def heisenberg_rate(H, A, rho, dt=1e-4):
+    """d/dt Tr[A e^{-iHt} rho e^{iHt}] at t = 0, by a central difference of the exactly evolved state.
+
+    An independent route to the mean of i[H, A]: it evolves the state and never forms a commutator.
+    """
+    def mean(t):
+        U = expm(-1j * H * t)
+        return np.trace(A @ U @ rho @ U.conj().T)
+    return ((mean(dt) - mean(-dt)) / (2 * dt)).real
+
+
+def random_number_conserving_state(rng, fock):
+    """A random full-rank two-mode state commuting with N: random 0 < C < 1 and an admissible D.
+
+    `fock` is the module nadlib.fock (its state_from_correlations builds rho from C and D).
+    """
+    while True:
+        X = rng.normal(size=(2, 2)) + 1j * rng.normal(size=(2, 2))
+        V = np.linalg.qr(X)[0]
+        C = (V * rng.uniform(0.05, 0.95, 2)) @ V.conj().T
+        c11, c22 = C[0, 0].real, C[1, 1].real
+        try:
+            rho = fock.state_from_correlations(C, rng.uniform(max(0.0, c11 + c22 - 1), min(c11, c22)))
+        except ValueError:
+            continue
+        if np.linalg.eigvalsh(rho).min() > 1e-6:
+            return rho
+
+
+# --------------------------------------------------------------------------------------------- chains
+
+def bound_state_weight(E, Gamma, Omega, M=20000):
+    """Weight of a level E on the eigenstates above the band, the level sitting at the end of an M-site chain.
+
+    Hopping Omega/2 in the chain and sqrt(Gamma Omega)/2 to the level (Eqs. (11), (14)).
+    """
+    diag = np.zeros(M + 1)
+    diag[0] = E
+    offd = np.full(M, -Omega / 2)
+    offd[0] = np.sqrt(Gamma * Omega) / 2
+    ev, vec = eigh_tridiagonal(diag, offd, select="v", select_range=(Omega, np.inf))
+    return float(np.sum(vec[0] ** 2))
+
+
+def mode_basis(chain, R):
+    """The finite chain's single-particle Hamiltonian in the eigenmode basis of Eqs. (16)-(17).
+
+    Rows and columns: d_1, d_2 (R applied to c_L, c_R), then b_{q,1} (M rows) and b_{q,2} (M rows), where
+    b_{q,j} = sum_alpha R_{j alpha} a_{q,alpha} with the chain's numerically diagonalised lead modes.
+    Returns (B, h_modes) with B the orthogonal map from sites to modes.
+    """
+    M = chain.M
+    B = np.zeros((2 + 2 * M, chain.N))
+    B[:2, chain.sys_index] = R
+    for k in range(2):
+        for beta in range(2):
+            B[2 + k * M: 2 + (k + 1) * M, chain.lead_index[beta]] += R[k, beta] * chain.chain_vectors.T
+    return B, B @ chain.hamiltonian @ B.T
+
+
+# --------------------------------------------------------------------------------------------- App. E
+
+def u_mp_integral(tau, dps=60):
+    """u(tau) of Eq. (E6) as the integral, by mpmath's tanh-sinh quadrature at `dps` digits (an mpf)."""
+    import mpmath
+    with mpmath.workdps(dps):
+        f = lambda th: mpmath.exp(-tau * mpmath.sin(th)) * mpmath.sqrt(mpmath.sin(th))
+        return 2 * mpmath.quad(f, [0, mpmath.mpf(1) / max(tau, 1), mpmath.pi / 2]) / (mpmath.sqrt(2) * mpmath.pi)
+
+
+def u_mp_bessel(tau, dps=60):
+    """u(tau) of Eq. (E6) in its Bessel form, evaluated by mpmath at `dps` digits (an mpf)."""
+    import mpmath
+    with mpmath.workdps(dps):
+        x = mpmath.mpf(tau) / 2
+        I = mpmath.besseli
+        return mpmath.sqrt(mpmath.pi * tau) / 2 * (I(-0.75, x) * I(0.25, x) - I(-0.25, x) * I(0.75, x))
