@@ -22,6 +22,7 @@ __all__ = ["below", "sig",
            "quad_complex", "gauss_panels", "fourier_propagator", "hilbert_pv", "phi_eq35", "phi_continued",
            "fermi_quad_average", "fermi_ref", "epa_lorentzian", "partial_widths", "gain_rates_quad",
            "fermion_modes", "comm", "apply_super", "logh", "heisenberg_rate", "random_number_conserving_state",
+           "eq51", "lindblad_sum", "eq65",
            "bound_state_weight", "mode_basis", "u_mp_integral", "u_mp_bessel"]
 
 
@@ -196,6 +197,46 @@ def random_number_conserving_state(rng, fock):
         if np.linalg.eigvalsh(rho).min() > 1e-6:
             return rho
 
+
+def eq51(Lambda_plus, Lambda_minus, rho, ops, offdiagonal=False):
+    """The dissipator (51) applied to rho, typed from the paper with matrix products.
+
+    sum_jk Lambda^-_jk (x_j rho x_k^dag - {x_k^dag x_j, rho}/2) + Lambda^+_jk (x_k^dag rho x_j - {x_j x_k^dag, rho}/2)
+    with the modes x = `ops` (d_j for Eq. (51); c_alpha for the site form (71)).  offdiagonal=True keeps j != k only.
+    """
+    out = np.zeros_like(rho, dtype=complex)
+    for j in range(2):
+        for k in range(2):
+            if offdiagonal and j == k:
+                continue
+            xj, xk = ops[j], ops[k]
+            xkd = xk.conj().T
+            out = out + Lambda_minus[j, k] * (xj @ rho @ xkd - 0.5 * (xkd @ xj @ rho + rho @ xkd @ xj))
+            out = out + Lambda_plus[j, k] * (xkd @ rho @ xj - 0.5 * (xj @ xkd @ rho + rho @ xj @ xkd))
+    return out
+
+
+def lindblad_sum(rates_minus, rates_plus, rho, ops):
+    """sum_j rates_minus[j] D[x_j] rho + rates_plus[j] D[x_j^dag] rho, D[L] rho = L rho L^dag - {L^dag L, rho}/2
+    (Eqs. (57), (70)), typed with matrix products."""
+    D = lambda L: L @ rho @ L.conj().T - 0.5 * (L.conj().T @ L @ rho + rho @ L.conj().T @ L)
+    return sum(rates_minus[j] * D(ops[j]) + rates_plus[j] * D(ops[j].conj().T) for j in range(len(ops)))
+
+
+def eq65(Lambda_plus, rho, ops, include_diagonal=False):
+    """The interference term (65) applied to rho, typed from the paper: sum over j != k (all j, k if
+    include_diagonal, the extraction's reading of erratum A5) of
+    Lambda^+_jk [(d_k^dag rho d_j - {d_j d_k^dag, rho}/2) - (d_j rho d_k^dag - {d_k^dag d_j, rho}/2)]."""
+    out = np.zeros_like(rho, dtype=complex)
+    for j in range(2):
+        for k in range(2):
+            if j == k and not include_diagonal:
+                continue
+            dj, dkd = ops[j], ops[k].conj().T
+            gain = dkd @ rho @ dj - 0.5 * (dj @ dkd @ rho + rho @ dj @ dkd)
+            loss = dj @ rho @ dkd - 0.5 * (dkd @ dj @ rho + rho @ dkd @ dj)
+            out = out + Lambda_plus[j, k] * (gain - loss)
+    return out
 
 # --------------------------------------------------------------------------------------------- chains
 
