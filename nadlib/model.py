@@ -20,7 +20,7 @@ import numpy as np
 
 __all__ = ["Model", "Baths", "spectral_density", "fermi", "bose", "occupation", "STATISTICS",
            "CONVENTIONS", "check_baths", "check_times", "check_correlation_matrix",
-           "check_double_occupancy"]
+           "check_double_occupancy", "check_size", "MAX_ELEMENTS"]
 
 #: Quantum statistics a reservoir may have: Fermi-Dirac (the paper) or Bose-Einstein.
 STATISTICS = ("fermi", "bose")
@@ -30,6 +30,10 @@ STATISTICS = ("fermi", "bose")
 CONVENTIONS = ("shifted", "golden")
 
 _TOL = 1e-12                 # slack of the matrix validity checks (Hermiticity, 0 <= C <= 1)
+
+#: Largest array (in complex numbers, 16 bytes each) that any nadlib function allocates in one
+#: piece: 2**28, i.e. 4 GiB.  Work that would need more is chunked, or refused by `check_size`.
+MAX_ELEMENTS = 2 ** 28
 
 
 def _finite(name, value):
@@ -461,3 +465,18 @@ def check_double_occupancy(C0, D0):
             f"min(C11, C22) and |C12|^2 <= (C11 - D0)(C22 - D0); got D0={D0}, C11={c11:.6g}, "
             f"C22={c22:.6g}, |C12|={abs(c12):.6g}")
     return D0
+
+
+def check_size(caller, what, n_elements, limit=None):
+    """Refuse, before anything is allocated, an array of `n_elements` complex numbers beyond `limit`.
+
+    The limit defaults to `MAX_ELEMENTS`.  Raises ValueError naming the caller, the array, its size
+    in elements and bytes, and the limit.  Returns `n_elements` as an int.
+    """
+    limit = MAX_ELEMENTS if limit is None else int(limit)
+    n = int(n_elements)
+    if n > limit:
+        raise ValueError(f"{caller}: {what} would hold {n:.3e} complex numbers ({16 * n / 2 ** 30:.3g} GiB), "
+                         f"beyond the limit of {limit:.3e} ({16 * limit / 2 ** 30:.3g} GiB, "
+                         "nadlib.model.MAX_ELEMENTS); ask for fewer points at once")
+    return n
