@@ -81,16 +81,29 @@ def bath_correlations(m, b, t, method="exact", convention="shifted", derivative=
     check_size("bath_correlations", "Z(t) (Nt x 2 x 2)", 4 * tf.size * (2 if derivative else 1))
     Z = np.empty((tf.size, 2, 2), complex)
     dZ = np.empty_like(Z) if derivative else None
-    direct = m.Omega * tf <= RESOLVED_MAX_OMEGA_T
-    for sel, route in ((direct, _direct), (~direct, _late)):
-        if np.any(sel):
-            out = route(m, b, tf[sel], method, convention, derivative)
-            Z[sel] = out[0]
-            if derivative:
-                dZ[sel] = out[1]
+    for sel, route in _routes(m.Omega * tf):
+        out = route(m, b, tf[sel], method, convention, derivative)
+        Z[sel] = out[0]
+        if derivative:
+            dZ[sel] = out[1]
     if derivative:
         return Z.reshape(t.shape + (2, 2)), dZ.reshape(t.shape + (2, 2))
     return Z.reshape(t.shape + (2, 2))
+
+
+def _routes(omega_t):
+    """Groups of times and the route for each: `_direct` in bands Omega t in [0, 100],
+    (100, 200], (200, 400], ... up to RESOLVED_MAX_OMEGA_T (each band with its own rule, so that a
+    time costs in proportion to its own Omega t, not to the latest one), `_late` beyond.
+
+    Yields (mask, route) for the non-empty groups.
+    """
+    late = omega_t > RESOLVED_MAX_OMEGA_T
+    band = np.ceil(np.log2(np.maximum(omega_t, 100.0) / 100.0))
+    for k in np.unique(band[~late]):
+        yield (~late) & (band == k), _direct
+    if np.any(late):
+        yield late, _late
 
 
 def _occupation_matrix(m, b, w, method):
@@ -179,6 +192,19 @@ def _late(m, b, t, method, convention, derivative):
     return Z, dZ
 
 
+def _contract(L, W, R):
+    """out[t, j, k] = sum_w L[j or 0, t, w] W[w, j, k] R[k, t, w], as four matrix products.
+
+    L : (2 or 1, nt, Nw); W : (Nw, 2, 2); R : (2, nt, Nw).  Returns (nt, 2, 2).
+    """
+    out = np.empty((R.shape[1], 2, 2), complex)
+    for j in range(2):
+        Lj = L[j if L.shape[0] == 2 else 0]
+        for k in range(2):
+            out[:, j, k] = (Lj * R[k]) @ W[:, j, k]
+    return out
+
+
 def _boundary_value(m, w, method, convention):
     """g_j(w) = lim_{t->inf} -e^{i w t} K_j(w, t), shape (2, Nw).
 
@@ -216,6 +242,9 @@ def _tail(m, b, t, method, convention, derivative):
     a, z = exponential_representation(m, method, convention, levels)
     active = -z.imag * t_lo <= _NEGLIGIBLE                     # (2, Nc)
     cols = np.any(active, axis=0)
+    if not np.any(cols):                 # EPA after Gamma_j t/2 > 45: Z(t) is its limit
+        return np.zeros((t.size, 2, 2), complex), (np.zeros((t.size, 2, 2), complex)
+                                                    if derivative else None)
     a, z = np.where(active, a, 0.0)[:, cols], z[:, cols]
     rule = fourier_rule_for(m, b, t_hi, "shifted" if method == "exact" else convention,
                             edge_scale=_POLE_SCALE / t_hi)
@@ -225,16 +254,17 @@ def _tail(m, b, t, method, convention, derivative):
     JF = m.spectral_density(w)[:, None, None] * F             # (Nw, 2, 2)
     gJF = _boundary_value(m, w, method, convention).conj().T[:, :, None] * JF   # g_j^* J F_jk
     B = a[:, None, :] / (z[:, None, :] - w[None, :, None])    # (2, Nw, Nc)
+    WJF = rule.weights[:, None, None] * JF
     tail = np.empty((t.size, 2, 2), complex)
     dtail = np.empty_like(tail) if derivative else None
     step = max(1, _BLOCK // (2 * max(w.size, z.shape[1])))
     for s in range(0, t.size, step):
         ts = t[s:s + step]
         E = np.exp(-1j * z[:, :, None] * ts[None, None, :])  # (2, Nc, nt)
-        P = B @ E                                             # (2, Nw, nt)
+        P = np.swapaxes(B @ E, 1, 2)                         # (2, nt, Nw)
         V = rule.fourier_weights(ts)                          # (nt, Nw): e^{i w t} weights
-        Q = np.einsum("w,wjk,jwt,kwt->tjk", rule.weights, JF, P.conj(), P)
-        X = np.einsum("tw,wjk,kwt->tjk", V, gJF, P)
+        Q = _contract(P.conj(), WJF, P)                       # int J F P_j^* P_k
+        X = _contract(V[None], gJF, P)                        # int e^{iwt} J F_jk g_j^* P_k
         T = Q - X - X.conj().transpose(0, 2, 1)
         if use_full or derivative:
             G = propagator(m, ts, method, convention)         # (2, nt)
@@ -242,10 +272,10 @@ def _tail(m, b, t, method, convention, derivative):
             T -= np.einsum("jt,jk->tjk", np.abs(G) ** 2, np.eye(2))
         tail[s:s + step] = T
         if derivative:
-            Pd = B @ (-1j * z[:, :, None] * E)                # dP/dt
-            A = np.einsum("w,wjk,jwt,kwt->tjk", rule.weights, JF, P.conj(), Pd)
-            Y = np.einsum("tw,wjk,kwt->tjk", V, gJF, Pd)
-            U = np.einsum("tw,w,wjk,kwt->tjk", V, -1j * w, gJF, P)
+            Pd = np.swapaxes(B @ (-1j * z[:, :, None] * E), 1, 2)   # dP/dt
+            A = _contract(P.conj(), WJF, Pd)
+            Y = _contract(V[None], gJF, Pd)
+            U = _contract(V[None], (-1j * w)[:, None, None] * gJF, P)
             M = A - Y + U.conj().transpose(0, 2, 1)
             dT = M + M.conj().transpose(0, 2, 1)
             if use_full:

@@ -22,9 +22,12 @@ Late times.  On the arc |exp(-i z t)| = exp(-Omega t sin theta): at time t only 
 layer theta < ~1/(Omega t) next to each end contributes, and it carries the band-edge tail
 G_edge(t) ~ t^{-3/2}.  The arc rule is graded geometrically in s = sqrt(theta) towards both ends;
 `arc_levels` chooses the number of halvings so that the first panel lies well inside that
-layer, which keeps G_j(t) accurate to ~1e-15 relative (measured against a 40-level rule at
-Fig. 5's parameters, t = 10 ... 1e9).  The number of nodes therefore grows like log(Omega t):
-16 per level, 208 for Omega t <= 5e5 and 464 at Omega t = 1e16.
+layer, which keeps the discretisation error of G_j(t) at ~1e-15 relative (measured against a
+40-level rule at Fig. 5's parameters, t = 10 ... 1e9).  The number of nodes therefore grows like
+log(Omega t): 16 per level, 208 for Omega t <= 5e5 and 464 at Omega t = 1e16.  The rounding of
+the phases z_c t then limits the relative accuracy of the tail to ~1e-16 Omega t, which is the
+conditioning of G_j(t) itself (measured against Watson's lemma for the edge tails: 1.4e-10 at
+Omega t = 1e6, where |G_j| ~ 1e-13).
 """
 from __future__ import annotations
 
