@@ -467,16 +467,16 @@ def check_double_occupancy(C0, D0):
     return D0
 
 
-def check_size(caller, what, n_elements, limit=None):
+def check_size(caller, what, n_elements, limit=None, hint="ask for fewer points at once"):
     """Refuse, before anything is allocated, an array of `n_elements` complex numbers beyond `limit`.
 
     The limit defaults to `MAX_ELEMENTS`.  Raises ValueError naming the caller, the array, its size
-    in elements and bytes, and the limit.  Returns `n_elements` as an int.
+    in elements and bytes, the limit and what to do instead (`hint`).  Returns `n_elements` as an int.
     """
     limit = MAX_ELEMENTS if limit is None else int(limit)
     n = int(n_elements)
     if n > limit:
         raise ValueError(f"{caller}: {what} would hold {n:.3e} complex numbers ({16 * n / 2 ** 30:.3g} GiB), "
                          f"beyond the limit of {limit:.3e} ({16 * limit / 2 ** 30:.3g} GiB, "
-                         "nadlib.model.MAX_ELEMENTS); ask for fewer points at once")
+                         f"nadlib.model.MAX_ELEMENTS); {hint}")
     return n

@@ -42,7 +42,7 @@ from functools import lru_cache
 import numpy as np
 from scipy import special
 
-from .model import STATISTICS, check_baths, occupation
+from .model import STATISTICS, check_baths, check_size, occupation
 
 __all__ = ["gauss_legendre", "band_rule", "rule_for", "occupation_average", "bath_average",
            "bath_matrix_average", "sqrt_graded_rule", "arc_rule", "arc_contour", "filon_weights",
@@ -57,6 +57,7 @@ RESOLVED_MAX_OMEGA_T = 2500.0
 _PHASE_PER_PANEL = 10.0     # max phase w*t advanced over one panel (GL-16 error ~1e-13)
 _DU_MAX = np.pi / 32        # background panel length in u
 _LEVELS = np.concatenate([[0.0], 2.0 ** np.arange(-2, 40)])
+_AVERAGE_BLOCK = 4_000_000  # kernel values per block in occupation_average
 
 
 @lru_cache(maxsize=None)
@@ -89,7 +90,12 @@ def _fixed_breakpoints(Omega, peaks, t_max):
         # exp(-i w t) advances by Omega t sin(u) du across a panel: grade the panels so
         # that each advances by _PHASE_PER_PANEL at most.  Equal steps in the variable
         # v = 1 - cos(u) (the map w = -Omega cos u itself) do exactly that.
-        n_osc = int(np.ceil(2 * Omega * t_max / _PHASE_PER_PANEL))
+        n_osc = int(np.ceil(2 * Omega * float(t_max) / _PHASE_PER_PANEL))
+        # (real arrays: half the bytes of the complex ones check_size counts)
+        check_size("band_rule", f"the nodes resolving exp(-i w t) up to Omega t = {Omega * t_max:.3g}",
+                   n_osc * DEFAULT_ORDER // 2,
+                   hint="integrate late-time oscillations with fourier_rule, whose size grows like "
+                        "log(Omega t)")
         parts.append(np.arccos(np.clip(np.linspace(-1.0, 1.0, n_osc + 1), -1.0, 1.0))[::-1])
     for c, wdt in peaks:
         parts.append(_graded(float(c), float(wdt), Omega))
@@ -125,7 +131,9 @@ def band_rule(Omega, peaks=(), steps=(), t_max=None, n=DEFAULT_ORDER):
     steps : sequence of (mu, T)
         Fermi steps to resolve (T = 0 allowed: a breakpoint exactly at mu).
     t_max : float, optional
-        Largest time in an oscillatory factor exp(-i w t).
+        Largest time in an oscillatory factor exp(-i w t).  The node count grows like
+        1.6 Omega t_max; beyond ~3e8 nodes (Omega t_max ~ 3e9) a ValueError is raised before
+        anything is allocated: use `fourier_rule` for late times.
     n : int
         Gauss-Legendre order per panel.
 
@@ -186,9 +194,10 @@ def occupation_average(kernel, Omega, mu, T, statistics="fermi", peaks=(), n=DEF
     Notes
     -----
     Each distinct (mu, T) pair is integrated once; on a mu_L x mu_R map of
-    size N x N this reduces N^2 integrals per bath to N.  All distinct pairs are
-    integrated in one vectorised pass: they share the fixed breakpoints and each
-    adds the same number of step breakpoints, so the node arrays stack.
+    size N x N this reduces N^2 integrals per bath to N.  The distinct pairs are
+    integrated in vectorised blocks: they share the fixed breakpoints and each
+    adds the same number of step breakpoints, so the node arrays stack.  The blocks
+    hold at most ~4e6 kernel values, so memory is bounded for any number of pairs.
     """
     if statistics not in STATISTICS:
         raise ValueError(f"statistics must be one of {STATISTICS}, got {statistics!r}")
@@ -207,14 +216,28 @@ def occupation_average(kernel, Omega, mu, T, statistics="fermi", peaks=(), n=DEF
     n_lev = 2 if W_pos.size == 0 else int(np.clip(np.ceil(np.log2(2 * Omega / W_pos.min())) + 4, 2, 44))
     lev = _LEVELS[:n_lev]
     offs = np.concatenate([-lev[:0:-1], lev])
-    wstep = mus[:, None] + widths[:, None] * offs[None, :]
-    ustep = _to_u(np.clip(wstep, -Omega, Omega), Omega)
-    ub = np.sort(np.concatenate([np.broadcast_to(ub0, (len(pairs), ub0.size)), ustep], axis=1),
-                 axis=1)
-    w, wts = _rule_from_breakpoints(ub, Omega, n)            # (P, N)
-    occ = occupation(w, mus[:, None], Ts[:, None], statistics)
-    vals = kernel(w)                                         # (*K, P, N)
-    out = np.sum(vals * (occ * wts), axis=-1)                # (*K, P)
+    # The pairs go through in blocks, so that memory stays bounded for any number of them:
+    # pairs x nodes per pair x channels of the kernel <= _AVERAGE_BLOCK (the first block assumes
+    # 16 channels; the others use the count the kernel returned).
+    n_nodes = (ub0.size + offs.size - 1) * n
+    step = max(1, _AVERAGE_BLOCK // (n_nodes * 16))
+    out = None
+    s = 0
+    while s < len(pairs):
+        mb, Tb, wd = mus[s:s + step], Ts[s:s + step], widths[s:s + step]
+        wstep = mb[:, None] + wd[:, None] * offs[None, :]
+        ustep = _to_u(np.clip(wstep, -Omega, Omega), Omega)
+        ub = np.sort(np.concatenate([np.broadcast_to(ub0, (len(mb), ub0.size)), ustep], axis=1),
+                     axis=1)
+        w, wts = _rule_from_breakpoints(ub, Omega, n)        # (P, N)
+        occ = occupation(w, mb[:, None], Tb[:, None], statistics)
+        block = np.sum(kernel(w) * (occ * wts), axis=-1)     # (*K, P)
+        if out is None:
+            out = np.empty(block.shape[:-1] + (len(pairs),), dtype=block.dtype)
+        out[..., s:s + len(mb)] = block
+        s += len(mb)
+        channels = max(1, int(np.prod(block.shape[:-1], dtype=np.int64)))
+        step = max(1, _AVERAGE_BLOCK // (n_nodes * channels))
     return out[..., inverse].reshape(out.shape[:-1] + S)
 
 

@@ -29,7 +29,7 @@ from nadlib.quadrature import RESOLVED_MAX_OMEGA_T, band_rule, filon_weights, fo
 from nadlib.spectral import propagator_derivative, response_function
 from nadlib.transport import second_response_function, transient_currents
 
-from conftest import C0_COHERENT, FIG4, FIG5_MODEL, fig4_baths, fig4_model
+from conftest import C0_COHERENT, FIG5_MODEL, fig4_baths, fig4_model
 
 FIG5_BATHS = dict(T_L=0.01, T_R=0.01, mu_L=1.0, mu_R=0.0)      # Fig. 5 at the point (mu_L, mu_R) = (1, 0)
 LATE = [1e5, 1e6, 1e9]
@@ -439,3 +439,23 @@ def test_bath_correlations_output_size_refused(monkeypatch):
                         lambda caller, what, n, limit=None: nad.model.check_size(caller, what, n, limit=100))
     with pytest.raises(ValueError, match="bath_correlations.*Z\\(t\\)"):
         exact.bath_correlations(m, b, np.linspace(0, 1, 26))
+
+
+def test_band_rule_oversize_refused():
+    """The resolved band rule at Omega t_max = 1e10 would need 1.6e10 nodes: refused before allocation,
+    pointing to the Filon rule."""
+    with pytest.raises(ValueError, match=r"band_rule.*MAX_ELEMENTS.*fourier_rule"):
+        band_rule(10.0, t_max=1e9)
+
+
+def test_occupation_average_in_blocks(monkeypatch):
+    """Steady states (Eq. (32)) on a Baths of 600 distinct (mu_L, T_L) pairs, with the block size forced
+    down to a few pairs per block, equal the same points computed one at a time (memory is bounded for
+    any number of pairs)."""
+    m, _ = fig5()
+    rng = np.random.default_rng(7)
+    b = nad.Baths(rng.uniform(0.01, 0.1, 600), 0.05, rng.uniform(-2, 2, 600), 0.0)
+    monkeypatch.setattr(quadrature, "_AVERAGE_BLOCK", 200_000)
+    C = nad.steady_state(m, b)
+    for i in (0, 17, 599):
+        np.testing.assert_allclose(C[i], nad.steady_state(m, b[i]), rtol=0, atol=1e-15)
