@@ -409,6 +409,7 @@ def tcl_generator(m, b, t, method="exact", convention="shifted", warn=True):
     TCLGenerator of arrays with shape (*t.shape, 2, 2)
     """
     t = check_times(t)
+    check_size("tcl_generator", "H, Gamma, Lambda^+-, Z and dZ/dt (24 x Nt)", 24 * t.size)
     G = np.moveaxis(propagator(m, t, method, convention), 0, -1)           # (*t, 2)
     if np.any(np.abs(G) == 0):
         raise ValueError("G(t) is singular: the time-local generator (47) needs an invertible G")

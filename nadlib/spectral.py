@@ -145,6 +145,7 @@ def propagator(m, t, method="exact", convention="shifted"):
     t = np.asarray(t, dtype=float)
     if not np.all(np.isfinite(t)):
         raise ValueError("times must be finite")
+    check_size("propagator", "G_j(t) (2 x Nt)", 2 * t.size)
     a, z = exponential_representation(m, method, convention, levels=_levels_for(m, t))
     G = _sum_exponentials(a, z, np.abs(t))
     return np.where(t < 0, G.conj(), G)
@@ -169,6 +170,7 @@ def _sum_exponentials(a, z, t):
 def propagator_derivative(m, t, method="exact", convention="shifted"):
     """Time derivative dG_j/dt for t >= 0. Shape (2, *t.shape), complex."""
     t = check_times(t)
+    check_size("propagator_derivative", "dG_j/dt (2 x Nt)", 2 * t.size)
     a, z = exponential_representation(m, method, convention, levels=_levels_for(m, t))
     return _sum_exponentials(-1j * a * z, z, t)
 
