@@ -34,7 +34,7 @@ import numpy as np
 from scipy.linalg import eigh_tridiagonal
 
 from .model import (MAX_ELEMENTS, check_baths, check_correlation_matrix, check_double_occupancy,
-                    check_size, fermi)
+                    check_size, check_times, fermi)
 
 __all__ = ["FiniteChain"]
 
@@ -66,13 +66,6 @@ def _cos_moments(K, Omega, mu, T):
     for s in range(0, K + 1, 256):
         out[s:s + 256] = np.cos(np.outer(k[s:s + 256], q)) @ fw
     return out
-
-
-def _as_times(t):
-    t = np.asarray(t, dtype=float)
-    if not np.all(np.isfinite(t)):
-        raise ValueError("times t must be finite")
-    return t
 
 
 class FiniteChain:
@@ -379,7 +372,7 @@ class FiniteChain:
 
     # --- validation ----------------------------------------------------------------------------
     def _check_times(self, t, strict):
-        t = _as_times(t)
+        t = check_times(t, self.model.Omega, allow_negative=True)
         if t.size and np.max(np.abs(t)) >= self.recurrence_time:
             msg = (f"times up to {np.max(np.abs(t)):g} reach the recurrence time 2M/Omega = "
                    f"{self.recurrence_time:g} (M={self.M}): reflections from the chain ends spoil "

@@ -54,7 +54,7 @@ def lambda_plus(m, b, t, convention="shifted"):
     ndarray, shape (*t.shape, 2, 2), complex Hermitian
     """
     b = check_baths(m, b, scalar=True, caller="lambda_plus")
-    t = check_times(t)
+    t = check_times(t, m.Omega)
     tf = t.ravel()
     check_size("lambda_plus", "Lambda^+(t) (Nt x 2 x 2)", 4 * tf.size)
     w0 = m.pole(convention)
@@ -164,7 +164,7 @@ def arc_error(m, t):
     Uses the decay exponent Gamma_j t / 2 (typo A1: (E1) prints Gamma_j t).
     Shape (2, *t.shape), complex.
     """
-    t = check_times(t)
+    t = check_times(t, m.Omega)
     w0 = m.pole("shifted").reshape((2,) + (1,) * t.ndim)
     p = residue_weight(m).reshape((2,) + (1,) * t.ndim)
     return propagator(m, t) - p * np.exp(-1j * w0 * t)
@@ -219,7 +219,7 @@ def error_bound(m, t):
     the level, theta = 0 for E'_j > 0 and theta = pi for E'_j < 0, hence |E'_j| (for E'_j < 0
     the printed form underestimates the error by a factor ~2.5 at Fig. 3's parameters mirrored).
     """
-    t = check_times(t)
+    t = check_times(t, m.Omega)
     r = m.Gamma / m.Omega
     pref = r / (1 - r) * m.Omega ** 2 / ((m.Omega - np.abs(m.E_shifted)) ** 2 + m.Gamma_j ** 2 / 4)
     return pref.reshape((2,) + (1,) * t.ndim) * u_envelope(m.Omega * t)

@@ -84,7 +84,7 @@ def bath_correlations(m, b, t, method="exact", convention="shifted", derivative=
     """
     b = check_baths(m, b, scalar=True, caller="bath_correlations")
     check_method(method, convention)
-    t = check_times(t)
+    t = check_times(t, m.Omega)
     tf = t.ravel()
     check_size("bath_correlations", "Z(t) (Nt x 2 x 2)", 4 * tf.size * (2 if derivative else 1))
     Z = np.empty((tf.size, 2, 2), complex)
@@ -317,7 +317,7 @@ def correlation_matrix(m, b, t, C0=None, method="exact", convention="shifted"):
     """
     check_method(method, convention)
     C0 = check_correlation_matrix(C0)
-    t = check_times(t)
+    t = check_times(t, m.Omega)
     Z = bath_correlations(m, b, t, method, convention)
     G = propagator(m, t, method, convention)                 # (2, *t.shape)
     Gm = np.moveaxis(G, 0, -1)
@@ -344,7 +344,7 @@ def double_occupancy(m, b, t, C0=None, D0=0.0, method="exact", convention="shift
     check_method(method, convention)
     C0 = check_correlation_matrix(C0)
     D0 = check_double_occupancy(C0, D0)
-    t = check_times(t)
+    t = check_times(t, m.Omega)
     Z = bath_correlations(m, b, t, method, convention)
     G = np.moveaxis(propagator(m, t, method, convention), 0, -1)   # (*t, 2)
     detG2 = np.abs(G[..., 0] * G[..., 1]) ** 2
@@ -408,7 +408,7 @@ def tcl_generator(m, b, t, method="exact", convention="shifted", warn=True):
     -------
     TCLGenerator of arrays with shape (*t.shape, 2, 2)
     """
-    t = check_times(t)
+    t = check_times(t, m.Omega)
     check_size("tcl_generator", "H, Gamma, Lambda^+-, Z and dZ/dt (24 x Nt)", 24 * t.size)
     G = np.moveaxis(propagator(m, t, method, convention), 0, -1)           # (*t, 2)
     if np.any(np.abs(G) == 0):

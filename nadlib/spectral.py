@@ -142,9 +142,7 @@ def propagator(m, t, method="exact", convention="shifted"):
     -------
     ndarray, shape (2, *t.shape), complex
     """
-    t = np.asarray(t, dtype=float)
-    if not np.all(np.isfinite(t)):
-        raise ValueError("times must be finite")
+    t = check_times(t, m.Omega, allow_negative=True)
     check_size("propagator", "G_j(t) (2 x Nt)", 2 * t.size)
     a, z = exponential_representation(m, method, convention, levels=_levels_for(m, t))
     G = _sum_exponentials(a, z, np.abs(t))
@@ -169,7 +167,7 @@ def _sum_exponentials(a, z, t):
 
 def propagator_derivative(m, t, method="exact", convention="shifted"):
     """Time derivative dG_j/dt for t >= 0. Shape (2, *t.shape), complex."""
-    t = check_times(t)
+    t = check_times(t, m.Omega)
     check_size("propagator_derivative", "dG_j/dt (2 x Nt)", 2 * t.size)
     a, z = exponential_representation(m, method, convention, levels=_levels_for(m, t))
     return _sum_exponentials(-1j * a * z, z, t)
@@ -191,7 +189,7 @@ def response_function(m, w, t, method="exact", convention="shifted"):
     -------
     ndarray, shape (2, Nw, Nt), complex
     """
-    t = check_times(t)
+    t = check_times(t, m.Omega)
     w = np.asarray(w, dtype=float)
     a, z = exponential_representation(m, method, convention, levels=_levels_for(m, t))
     nc = z.shape[1]

@@ -147,7 +147,7 @@ def second_response_function(m, w, wp, t, method="exact", convention="shifted"):
     -------
     ndarray, shape (2, Nw, Nwp, Nt), complex
     """
-    t = check_times(t)
+    t = check_times(t, m.Omega)
     w, wp = np.asarray(w, dtype=float), np.asarray(wp, dtype=float)
     a, z = exponential_representation(m, method, convention,
                                       levels=arc_levels(m.Omega, float(t.max()) if t.size else 0.0))
@@ -202,7 +202,7 @@ def transient_currents(m, b, t, C0=None, method="exact", convention="shifted", i
         If Nt x Nw^2 exceeds MAX_KERNEL_WORK.
     """
     b = check_baths(m, b, scalar=True, caller="transient_currents")
-    t = check_times(t)
+    t = check_times(t, m.Omega)
     C0 = check_correlation_matrix(C0)
     tf = t.ravel()
     t_max = float(tf.max()) if tf.size else 0.0

@@ -459,3 +459,33 @@ def test_occupation_average_in_blocks(monkeypatch):
     C = nad.steady_state(m, b)
     for i in (0, 17, 599):
         np.testing.assert_allclose(C[i], nad.steady_state(m, b[i]), rtol=0, atol=1e-15)
+
+
+@pytest.mark.parametrize("t", [1e12, 1e20, 1e100, 1e299])
+def test_extreme_times_are_finite_and_steady(t):
+    """Up to Omega t = 1e300 every time-dependent function returns finite numbers (no overflow, no
+    warning) and C(t) = C(inf), Lambda^+_EPA(t) = (55); the band-edge tail, ~(Omega t)^(-3/2), is far
+    below round-off there."""
+    m, b = fig5()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        G = nad.propagator(m, [t])
+        C = nad.correlation_matrix(m, b, [t], C0=C0_COHERENT)[0]
+        Ce = nad.correlation_matrix(m, b, [t], method="epa")[0]
+        L = nad.lambda_plus(m, b, [t])[0]
+    assert np.all(np.isfinite(G)) and np.abs(G).max() < 1e-20
+    np.testing.assert_allclose(C, nad.steady_state(m, b), rtol=0, atol=1e-15)
+    np.testing.assert_allclose(Ce, exact._epa_limit(m, b, "shifted"), rtol=0, atol=1e-15)
+    np.testing.assert_allclose(L, nad.asymptotic_rates(m, b, convention="shifted"), rtol=0, atol=1e-17)
+
+
+def test_phase_overflow_refused():
+    """Omega t > MAX_PHASE = 1e300 would overflow the phases: refused by name, for the analytic
+    functions and the chain alike."""
+    m, b = fig5()
+    t = [1e300]
+    for f in (lambda: nad.propagator(m, t), lambda: nad.correlation_matrix(m, b, t),
+              lambda: nad.lambda_plus(m, b, t), lambda: nad.tcl_generator(m, b, t),
+              lambda: nad.FiniteChain(m, b, M=20).correlation_matrix(t)):
+        with pytest.raises(ValueError, match=r"Omega \|t\| <= 1e\+300"):
+            f()
