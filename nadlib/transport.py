@@ -256,4 +256,4 @@ def _rule_size(m, b, t_max):
     """Number of nodes of `rule_for(m, b, t_max)`, estimated without building it (upper bound up
     to the features' ~100 panels): 16 per panel, ~Omega t_max / 5 oscillation panels."""
     n_osc = np.ceil(2 * m.Omega * t_max / 10.0) if t_max > 0 else 0
-    return int(DEFAULT_ORDER * (n_osc + 33 + 4 * 45))
+    return int(DEFAULT_ORDER * (n_osc + 33 + 4 * 90))
