@@ -18,7 +18,7 @@ from scipy import special
 
 from .model import check_baths, check_size, check_times
 from .quadrature import (RESOLVED_MAX_OMEGA_T, bath_matrix_average, fourier_rule_for, rule_for,
-                         sqrt_graded_rule)
+                         sqrt_graded_rule, time_groups)
 from .spectral import propagator, residue_weight
 
 __all__ = ["lambda_plus", "asymptotic_rates", "epa_phi", "arc_error", "error_bound",
@@ -95,14 +95,8 @@ def _lambda_x_late(m, b, w0, t, convention):
     Filon weights on `fourier_rule_for`, one rule per group of times within a ratio of 4.
     Shape (Nt, 2, 2).
     """
-    order = np.argsort(t, kind="stable")
-    ts_all = t[order]
     X = np.zeros((t.size, 2, 2), complex)
-    s = 0
-    while s < ts_all.size:
-        e = int(np.searchsorted(ts_all, 4.0 * ts_all[s], side="right"))
-        ts = ts_all[s:e]
-        s, idx = e, order[s:e]
+    for idx, ts in time_groups(t):
         if np.all(-w0.imag * ts[0] > 45.0):                         # e^{i w0^* t} < 3e-20
             continue
         rule = fourier_rule_for(m, b, float(ts[-1]), convention)

@@ -28,7 +28,7 @@ import numpy as np
 from .model import (check_baths, check_correlation_matrix, check_double_occupancy, check_size,
                     check_times)
 from .quadrature import (RESOLVED_MAX_OMEGA_T, bath_matrix_average, fourier_rule_for,
-                         occupation_average, rule_for)
+                         occupation_average, rule_for, time_groups)
 from .spectral import (arc_levels, check_method, exponential_representation, propagator,
                        propagator_derivative, response_function)
 
@@ -185,18 +185,13 @@ def _late(m, b, t, method, convention, derivative):
     t : 1-D.  Returns arrays of shape (Nt, 2, 2) in the order of t.
     """
     Cinf = steady_state(m, b) if method == "exact" else _epa_limit(m, b, convention)
-    order = np.argsort(t, kind="stable")
-    ts = t[order]
     Z = np.empty((t.size, 2, 2), complex)
     dZ = np.empty_like(Z) if derivative else None
-    s = 0
-    while s < ts.size:
-        e = int(np.searchsorted(ts, _GROUP_RATIO * ts[s], side="right"))
-        tail, dtail = _tail(m, b, ts[s:e], method, convention, derivative)
-        Z[order[s:e]] = Cinf + tail
+    for idx, ts in time_groups(t, _GROUP_RATIO):
+        tail, dtail = _tail(m, b, ts, method, convention, derivative)
+        Z[idx] = Cinf + tail
         if derivative:
-            dZ[order[s:e]] = dtail
-        s = e
+            dZ[idx] = dtail
     return Z, dZ
 
 

@@ -46,7 +46,7 @@ from .model import STATISTICS, check_baths, check_size, occupation
 
 __all__ = ["gauss_legendre", "band_rule", "rule_for", "occupation_average", "bath_average",
            "bath_matrix_average", "sqrt_graded_rule", "arc_rule", "arc_contour", "filon_weights",
-           "FourierRule", "fourier_rule", "fourier_rule_for", "DEFAULT_ORDER",
+           "FourierRule", "fourier_rule", "fourier_rule_for", "time_groups", "DEFAULT_ORDER",
            "RESOLVED_MAX_OMEGA_T"]
 
 DEFAULT_ORDER = 16
@@ -487,6 +487,22 @@ class FourierRule:
         plain = ~filon
         V[:, plain] = self.weights[plain] * np.exp(1j * np.outer(tf, self.w[plain]))
         return V.reshape(t.shape + (self.size,))
+
+
+def time_groups(t, ratio=4.0):
+    """Split times into groups that can share one `fourier_rule`: sorted, each within `ratio` of its
+    first (so the rule, built for the group's latest time, is not much larger than needed).
+
+    Yields (index, times): the positions in `t` (1-D) and the sorted times of each group.
+    """
+    order = np.argsort(t, kind="stable")
+    ts = t[order]
+    s = 0
+    while s < ts.size:
+        e = int(np.searchsorted(ts, ratio * ts[s], side="right"))
+        e = max(e, s + 1)
+        yield order[s:e], ts[s:e]
+        s = e
 
 
 _EDGE_PHASE = 2.0           # phase w t accumulated across the plain edge panels at t = t_max
