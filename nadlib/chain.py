@@ -33,7 +33,8 @@ import warnings
 import numpy as np
 from scipy.linalg import eigh_tridiagonal
 
-from .model import check_baths, check_correlation_matrix, check_double_occupancy, fermi
+from .model import (MAX_ELEMENTS, check_baths, check_correlation_matrix, check_double_occupancy,
+                    check_size, check_times, fermi)
 
 __all__ = ["FiniteChain"]
 
@@ -65,13 +66,6 @@ def _cos_moments(K, Omega, mu, T):
     for s in range(0, K + 1, 256):
         out[s:s + 256] = np.cos(np.outer(k[s:s + 256], q)) @ fw
     return out
-
-
-def _as_times(t):
-    t = np.asarray(t, dtype=float)
-    if not np.all(np.isfinite(t)):
-        raise ValueError("times t must be finite")
-    return t
 
 
 class FiniteChain:
@@ -108,13 +102,15 @@ class FiniteChain:
     M_max : int
         Cap on the thermal rule (memory: the eigenvectors take 8 N^2 bytes, N = 2M + 2).  If the
         cap binds, a RuntimeWarning gives the estimated error.  The recurrence rule is never
-        capped.
+        capped: it is needed for correctness, and an M beyond `N_max` is refused instead.
 
     Raises
     ------
     ValueError
-        If `b` is not scalar, if M and t_max are both None, if M < 2, or if the given M
-        recurs before `t_max` (``2M/Omega <= t_max``).
+        If `b` is not scalar, if M and t_max are both None, if M < 2, if the given M
+        recurs before `t_max` (``2M/Omega <= t_max``), or if the chain, given or derived from
+        `t_max`, would have more than `N_max` sites.  The size is checked before anything is
+        allocated; the message names N, the memory (`memory_estimate`) and the limit.
 
     Warns
     -----
@@ -150,6 +146,30 @@ class FiniteChain:
     At T = 0 with mu inside the band the error decays only algebraically in M.
     """
 
+    #: Largest number of sites N = 2M + 2.  The eigenvectors then take 8 N^2 = 3.2 GB, and with
+    #: the lead states at most 7.2 GB (`memory_estimate`): room to spare on a 24 GiB machine.
+    #: Diagonalising such a chain takes about a minute.  Class attribute: raise it deliberately on a
+    #: bigger machine.
+    N_max = 20000
+
+    @staticmethod
+    def memory_estimate(M, leads="finite"):
+        """Bytes held by a chain of M sites per lead: the N x N eigenvectors (8 N^2, N = 2M + 2) and
+        the lead states (one M x M matrix for "finite" leads; for "semi-infinite" ones, the dense
+        M x M correlation matrix of each lead and its eigenvectors, 5 of them with workspace)."""
+        N = 2 * int(M) + 2
+        return 8 * N ** 2 + 8 * int(M) ** 2 * (1 if leads == "finite" else 5)
+
+    def _check_size(self, M, leads, why):
+        N = 2 * M + 2
+        if N > self.N_max:
+            need, cap = self.memory_estimate(M, leads), self.memory_estimate((self.N_max - 2) // 2, leads)
+            raise ValueError(
+                f"FiniteChain: {why} gives N = 2M + 2 = {N} sites, which would take "
+                f"{need / 2 ** 30:.3g} GiB ({need:.3e} bytes: 8 N^2 for the eigenvectors plus the lead "
+                f"states); the limit is N <= N_max = {self.N_max} ({cap / 2 ** 30:.3g} GiB). "
+                "Ask for an earlier t_max or a smaller M (or raise FiniteChain.N_max deliberately)")
+
     def __init__(self, m, b, M=None, t_max=None, tol=1e-6, M_max=4000, leads="finite"):
         check_baths(m, b, scalar=True, caller="FiniteChain")
         self.model, self.baths = m, b
@@ -163,29 +183,33 @@ class FiniteChain:
         if leads not in ("finite", "semi-infinite"):
             raise ValueError(f"leads must be 'finite' or 'semi-infinite', got {leads!r}")
         self.leads = leads
+        M_given = M is not None
+        pending = []                                    # warnings, issued once the size is accepted
         if M is None and leads == "semi-infinite":
             if t_max is None:
                 raise ValueError("give the lead length M or the latest time t_max (to choose M)")
             M = int(np.ceil(1.1 * Omega * t_max)) + 50
+            why = f"t_max = {t_max:g} (recurrence time M/Omega > t_max needs M = {M})"
         elif M is None:
             if t_max is None:
                 raise ValueError("give the lead length M or the latest time t_max (to choose M)")
             M_rec, M_th = self.required_M(m, b, t_max, tol)
             if not np.isfinite(M_th):
-                warnings.warn(
+                pending.append(
                     "a lead at T = 0 with its chemical potential inside the band: the finite-lead "
                     "error then decays only algebraically (~1/M), not exponentially; M is set by the "
-                    "recurrence time alone", RuntimeWarning, stacklevel=2)
+                    "recurrence time alone")
                 M = M_rec
             elif M_th > M_max:
-                warnings.warn(
-                    f"the thermal margin for tol={tol:g} needs M={M_th} > M_max={M_max}; using "
-                    f"M={max(M_rec, M_max)}, estimated finite-lead error up to "
-                    f"{self._thermal_error(m, b, max(M_rec, M_max), t_max):.1e}", RuntimeWarning,
-                    stacklevel=2)
                 M = max(M_rec, M_max)
+                pending.append(
+                    f"the thermal margin for tol={tol:g} needs M={M_th} > M_max={M_max}; using "
+                    f"M={M}, estimated finite-lead error up to "
+                    f"{self._thermal_error(m, b, M, t_max):.1e}")
             else:
                 M = max(M_rec, M_th)
+            why = (f"t_max = {t_max:g} (the recurrence rule 2M/Omega > t_max and the thermal rule "
+                   f"give M = {M})")
         else:
             if int(M) != M:
                 raise ValueError(f"M must be an integer, got {M}")
@@ -198,6 +222,10 @@ class FiniteChain:
                     f"M={M} too small for t_max={t_max}: recurrence time {factor}M/Omega = "
                     f"{factor * M / Omega:g} <= t_max; the chain ends would spoil the result "
                     f"(need M > {Omega * t_max / factor:g})")
+            why = f"M = {M}"
+        self._check_size(M, leads, why)
+        for msg in pending:
+            warnings.warn(msg, RuntimeWarning, stacklevel=2)
         self.M = M
         self.t_max = t_max
         N = 2 * M + 2
@@ -328,6 +356,7 @@ class FiniteChain:
     @property
     def hamiltonian(self):
         """Dense single-particle Hamiltonian h of the whole chain. Shape (N, N), real symmetric."""
+        check_size("FiniteChain.hamiltonian", "the dense N x N Hamiltonian", self.N ** 2)
         return (np.diag(self.diagonal) + np.diag(self.offdiagonal, 1)
                 + np.diag(self.offdiagonal, -1))
 
@@ -343,7 +372,7 @@ class FiniteChain:
 
     # --- validation ----------------------------------------------------------------------------
     def _check_times(self, t, strict):
-        t = _as_times(t)
+        t = check_times(t, self.model.Omega, allow_negative=True)
         if t.size and np.max(np.abs(t)) >= self.recurrence_time:
             msg = (f"times up to {np.max(np.abs(t)):g} reach the recurrence time 2M/Omega = "
                    f"{self.recurrence_time:g} (M={self.M}): reflections from the chain ends spoil "
@@ -537,7 +566,11 @@ class FiniteChain:
         """
         t = self._check_times(t, strict)
         R = self.model.R
-        U = self._amplitudes(t.ravel(), self.sys_index)[:, :, self.sys_index]
+        tf = t.ravel()
+        U = np.empty((tf.size, 2, 2), complex)
+        chunk = max(1, _CHUNK_ELEMENTS // (2 * self.N))
+        for s in range(0, tf.size, chunk):
+            U[s:s + chunk] = self._amplitudes(tf[s:s + chunk], self.sys_index)[:, :, self.sys_index]
         return np.einsum("ja,nab,kb->njk", R, U, R).reshape(t.shape + (2, 2))
 
     def particle_current(self, t, C0=None, alpha=0, strict=False):
@@ -612,12 +645,18 @@ class FiniteChain:
     def full_correlation_matrix(self, t, C0=None, strict=False):
         """Whole-chain correlation matrix <x_a^dag(t) x_b(t)> over all N sites (chain order).
 
-        Costs O(N^3) per time: meant for checks on modest chains.
+        Costs O(N^3) per time and holds the N x N amplitudes of one time at once: meant for checks
+        on modest chains.  Refused (ValueError) if N^2 exceeds MAX_ELEMENTS / 8 (N > 5792: the
+        work arrays of one time would then pass ~1.3 GB) or the output exceeds MAX_ELEMENTS.
 
         Returns
         -------
         ndarray, shape (*t.shape, N, N), complex
         """
+        check_size("FiniteChain.full_correlation_matrix", "the N x N amplitudes of one time",
+                   self.N ** 2, limit=MAX_ELEMENTS // 8)
+        check_size("FiniteChain.full_correlation_matrix", "the output (Nt x N x N)",
+                   np.size(t) * self.N ** 2)
         t, C0, C0site = self._prepare(t, C0, strict)
         C, _ = self._correlations(t.ravel(), np.arange(self.N), C0site)
         return C.reshape(t.shape + (self.N, self.N))
@@ -627,8 +666,17 @@ class FiniteChain:
         self._check_alpha(alpha)
         t, C0, C0site = self._prepare(t, C0, strict)
         rows = self.lead_index[alpha]
-        C, _ = self._correlations(t.ravel(), rows, C0site)
-        return np.einsum("nii->n", C).real.reshape(t.shape)
+        out = np.zeros(t.size)
+        step = self._row_block()
+        for s in range(0, rows.size, step):             # only the diagonal is needed: row blocks
+            C, _ = self._correlations(t.ravel(), rows[s:s + step], C0site)
+            out += np.einsum("nii->n", C).real
+        return out.reshape(t.shape)
+
+    def _row_block(self):
+        """Rows per block when many rows are needed, so that one time's amplitudes stay within
+        _CHUNK_ELEMENTS."""
+        return max(2, _CHUNK_ELEMENTS // self.N)
 
     def lead_energy(self, t, C0=None, alpha=0, strict=False):
         """<H_alpha>(t) of the isolated lead Hamiltonian (11). Shape t.shape, real.
@@ -639,9 +687,12 @@ class FiniteChain:
         self._check_alpha(alpha)
         t, C0, C0site = self._prepare(t, C0, strict)
         rows = self.lead_index[alpha]                           # A_1 ... A_M
-        C, _ = self._correlations(t.ravel(), rows, C0site)
-        bonds = np.einsum("nii->ni", C[:, :-1, 1:]).real        # Re <A_m^dag A_{m+1}>
-        return (-self.model.Omega * bonds.sum(axis=1)).reshape(t.shape)
+        out = np.zeros(t.size)
+        step = self._row_block()
+        for s in range(0, rows.size - 1, step - 1):             # blocks overlap by one row
+            C, _ = self._correlations(t.ravel(), rows[s:s + step], C0site)
+            out += np.einsum("nii->n", C[:, :-1, 1:]).real      # Re <A_m^dag A_{m+1}>
+        return (-self.model.Omega * out).reshape(t.shape)
 
     def gibbs_state(self, T, mu):
         """Reduced global Gibbs state of the whole chain, Eq. (39) and App. C.

@@ -16,8 +16,9 @@ from __future__ import annotations
 import numpy as np
 from scipy import special
 
-from .model import check_baths, check_times
-from .quadrature import bath_matrix_average, rule_for, sqrt_graded_rule
+from .model import check_baths, check_size, check_times
+from .quadrature import (RESOLVED_MAX_OMEGA_T, bath_matrix_average, fourier_rule_for, rule_for,
+                         sqrt_graded_rule, time_groups)
 from .spectral import propagator, residue_weight
 
 __all__ = ["lambda_plus", "asymptotic_rates", "epa_phi", "arc_error", "error_bound",
@@ -38,25 +39,79 @@ def epa_phi(m, w, convention="golden"):
 def lambda_plus(m, b, t, convention="shifted"):
     """Time-dependent EPA gain matrix Lambda^+(t), Eq. (54).
 
-    Lambda^+(t) = int_0^t dt' G^dag(t') Phi(t') + h.c., done in closed form:
+    Lambda^+(t) = int_0^t dt' G^dag(t') Phi(t') + h.c. = X + X^dag, done in closed form:
     X_jk(t) = int dw J F_jk (exp(i(w0_j^* - w) t) - 1) / (i (w0_j^* - w)).
+
+    Cost and memory are bounded for any t.  For Omega t <= quadrature.RESOLVED_MAX_OMEGA_T the
+    integral runs on `quadrature.rule_for`, which resolves e^{-i w t}; later, X splits into a
+    t-independent part, whose X + X^dag is the asymptotic matrix (55) (`asymptotic_rates` with the
+    same pole), and e^{i w0_j^* t} int dw J F_jk e^{-i w t} / (i (w0_j^* - w)), integrated with Filon
+    weights on `quadrature.fourier_rule` (no oscillation to resolve).  It decays like
+    e^{-Gamma_j t/2}: once Gamma_j t/2 > 45 for both modes Lambda^+(t) is (55) to machine precision.
 
     Returns
     -------
     ndarray, shape (*t.shape, 2, 2), complex Hermitian
     """
     b = check_baths(m, b, scalar=True, caller="lambda_plus")
-    t = check_times(t)
+    t = check_times(t, m.Omega)
+    tf = t.ravel()
+    check_size("lambda_plus", "Lambda^+(t) (Nt x 2 x 2)", 4 * tf.size)
     w0 = m.pole(convention)
-    w, wts = rule_for(m, b, float(t.max()) if t.size else 0.0)
+    X = np.empty((tf.size, 2, 2), complex)
+    direct = m.Omega * tf <= RESOLVED_MAX_OMEGA_T
+    if np.any(direct):
+        X[direct] = _lambda_x_direct(m, b, w0, tf[direct])
+    late = ~direct
+    if np.any(late):
+        X[late] = _lambda_x_late(m, b, w0, tf[late], convention)
+    L = X + X.conj().transpose(0, 2, 1)
+    if np.any(late):
+        L[late] += asymptotic_rates(m, b, convention=convention)
+    return L.reshape(t.shape + (2, 2))
+
+
+_BLOCK = 2_000_000          # complex numbers per work array
+
+
+def _lambda_x_direct(m, b, w0, t):
+    """X_jk(t) of Eq. (54) on `rule_for(m, b, max t)`, in blocks of times. Shape (Nt, 2, 2)."""
+    w, wts = rule_for(m, b, float(t.max()))
     mu = wts * m.spectral_density(w)
     F = b.F(m, w)                                                  # (Nw, 2, 2)
     d = w0.conj()[:, None] - w[None, :]                            # (2, Nw)
-    tf = t.ravel()
-    ker = (np.exp(1j * d[..., None] * tf) - 1) / (1j * d[..., None])   # (2, Nw, Nt)
-    X = np.einsum("w,wjk,jwt->tjk", mu, F, ker)
-    L = X + X.conj().transpose(0, 2, 1)
-    return L.reshape(t.shape + (2, 2))
+    X = np.empty((t.size, 2, 2), complex)
+    step = max(1, _BLOCK // (2 * w.size))
+    for s in range(0, t.size, step):
+        ts = t[s:s + step]
+        ker = (np.exp(1j * d[..., None] * ts) - 1) / (1j * d[..., None])   # (2, Nw, nt)
+        X[s:s + step] = np.einsum("w,wjk,jwt->tjk", mu, F, ker)
+    return X
+
+
+def _lambda_x_late(m, b, w0, t, convention):
+    """The decaying part e^{i w0_j^* t} int J F_jk e^{-i w t} / (i (w0_j^* - w)) of X_jk(t), Eq. (54).
+
+    Filon weights on `fourier_rule_for`, one rule per group of times within a ratio of 4.
+    Shape (Nt, 2, 2).
+    """
+    X = np.zeros((t.size, 2, 2), complex)
+    for idx, ts in time_groups(t):
+        if np.all(-w0.imag * ts[0] > 45.0):                         # e^{i w0^* t} < 3e-20
+            continue
+        rule = fourier_rule_for(m, b, float(ts[-1]), convention)
+        keep = np.any(b.occupation(rule.w) >= 1e-18, axis=0)        # F = 0 where both leads are empty
+        rule = rule.subset(keep)
+        w = rule.w
+        S = (m.spectral_density(w)[:, None, None] * b.F(m, w)
+             / (1j * (w0.conj()[None, :, None] - w[:, None, None])))    # (Nw, j, k)
+        step = max(1, _BLOCK // max(1, w.size))
+        for r in range(0, ts.size, step):
+            tr = ts[r:r + step]
+            V = rule.fourier_weights(tr).conj()                      # e^{-i w t} weights
+            X[idx[r:r + step]] = (np.exp(1j * np.outer(tr, w0.conj()))[:, :, None]
+                                  * np.einsum("tw,wjk->tjk", V, S))
+    return X
 
 
 def _rates_kernel(m, w0):
@@ -103,7 +158,7 @@ def arc_error(m, t):
     Uses the decay exponent Gamma_j t / 2 (typo A1: (E1) prints Gamma_j t).
     Shape (2, *t.shape), complex.
     """
-    t = check_times(t)
+    t = check_times(t, m.Omega)
     w0 = m.pole("shifted").reshape((2,) + (1,) * t.ndim)
     p = residue_weight(m).reshape((2,) + (1,) * t.ndim)
     return propagator(m, t) - p * np.exp(-1j * w0 * t)
@@ -120,8 +175,13 @@ def u_envelope(tau, n_panels=24, n=24):
     if np.any(tau < 0) or not np.all(np.isfinite(tau)):
         raise ValueError("u(tau) needs finite tau >= 0")
     th, wt = sqrt_graded_rule(np.pi / 2, n_panels, n)
-    vals = np.exp(-np.multiply.outer(tau, np.sin(th))) * np.sqrt(np.sin(th))
-    return (vals @ wt) / (np.sqrt(2) * np.pi)
+    tf = tau.ravel()
+    out = np.empty(tf.size)
+    step = max(1, _BLOCK // th.size)                     # bounded memory for any number of tau
+    for s in range(0, tf.size, step):
+        vals = np.exp(-np.multiply.outer(tf[s:s + step], np.sin(th))) * np.sqrt(np.sin(th))
+        out[s:s + step] = vals @ wt
+    return (out / (np.sqrt(2) * np.pi)).reshape(tau.shape)
 
 
 def u_envelope_bessel(tau):
@@ -153,7 +213,7 @@ def error_bound(m, t):
     the level, theta = 0 for E'_j > 0 and theta = pi for E'_j < 0, hence |E'_j| (for E'_j < 0
     the printed form underestimates the error by a factor ~2.5 at Fig. 3's parameters mirrored).
     """
-    t = check_times(t)
+    t = check_times(t, m.Omega)
     r = m.Gamma / m.Omega
     pref = r / (1 - r) * m.Omega ** 2 / ((m.Omega - np.abs(m.E_shifted)) ** 2 + m.Gamma_j ** 2 / 4)
     return pref.reshape((2,) + (1,) * t.ndim) * u_envelope(m.Omega * t)

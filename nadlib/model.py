@@ -20,7 +20,7 @@ import numpy as np
 
 __all__ = ["Model", "Baths", "spectral_density", "fermi", "bose", "occupation", "STATISTICS",
            "CONVENTIONS", "check_baths", "check_times", "check_correlation_matrix",
-           "check_double_occupancy"]
+           "check_double_occupancy", "check_size", "MAX_ELEMENTS", "MAX_PHASE"]
 
 #: The quantum statistics a reservoir may have, Fermi-Dirac (the paper) or Bose-Einstein.
 STATISTICS = ("fermi", "bose")
@@ -30,6 +30,12 @@ STATISTICS = ("fermi", "bose")
 CONVENTIONS = ("shifted", "golden")
 
 _TOL = 1e-12                 # slack of the matrix validity checks (Hermiticity, 0 <= C <= 1)
+
+#: Largest array (in complex numbers, 16 bytes each) that any nadlib function allocates in one
+#: piece: 2**28, i.e. 4 GiB.  Work that would need more is chunked, or refused by `check_size`.
+MAX_ELEMENTS = 2 ** 28
+#: Largest phase Omega t accepted by the time-dependent functions (`check_times` with Omega).
+MAX_PHASE = 1e300
 
 
 def _finite(name, value):
@@ -408,13 +414,22 @@ def check_baths(m, b, scalar=False, bose=False, caller="this function"):
     return b
 
 
-def check_times(t):
-    """Times as a float array, finite and t >= 0 (the solution runs forward from t = 0)."""
+def check_times(t, Omega=None, allow_negative=False):
+    """Times as a float array, finite and t >= 0 (the solution runs forward from t = 0).
+
+    With `Omega`, also Omega |t| <= MAX_PHASE (1e300): beyond, the phases Omega t overflow double
+    precision.  (Long before, at Omega t ~ 1e16, they carry no digits; the quantities they multiply
+    have then decayed like (Omega t)^(-3/2) and below.)
+    """
     t = np.asarray(t, dtype=float)
     if not np.all(np.isfinite(t)):
         raise ValueError("times must be finite")
-    if np.any(t < 0):
+    if not allow_negative and np.any(t < 0):
         raise ValueError("times must satisfy t >= 0 (the solution runs forward from t = 0)")
+    if Omega is not None and t.size and Omega * np.max(np.abs(t)) > MAX_PHASE:
+        raise ValueError(f"times must satisfy Omega |t| <= {MAX_PHASE:g} (the phases Omega t overflow "
+                         f"beyond); got Omega |t| = {Omega * np.max(np.abs(t)):g}.  The system has "
+                         "long reached its steady state (steady_state) by then")
     return t
 
 
@@ -461,3 +476,18 @@ def check_double_occupancy(C0, D0):
             f"min(C11, C22) and |C12|^2 <= (C11 - D0)(C22 - D0); got D0={D0}, C11={c11:.6g}, "
             f"C22={c22:.6g}, |C12|={abs(c12):.6g}")
     return D0
+
+
+def check_size(caller, what, n_elements, limit=None, hint="ask for fewer points at once"):
+    """Refuse, before anything is allocated, an array of `n_elements` complex numbers beyond `limit`.
+
+    The limit defaults to `MAX_ELEMENTS`.  Raises ValueError naming the caller, the array, its size
+    in elements and bytes, the limit and what to do instead (`hint`).  Returns `n_elements` as an int.
+    """
+    limit = MAX_ELEMENTS if limit is None else int(limit)
+    n = int(n_elements)
+    if n > limit:
+        raise ValueError(f"{caller}: {what} would hold {n:.3e} complex numbers ({16 * n / 2 ** 30:.3g} GiB), "
+                         f"beyond the limit of {limit:.3e} ({16 * limit / 2 ** 30:.3g} GiB, "
+                         f"nadlib.model.MAX_ELEMENTS); {hint}")
+    return n

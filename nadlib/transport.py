@@ -9,9 +9,9 @@ from collections import namedtuple
 
 import numpy as np
 
-from .model import check_baths, check_correlation_matrix, check_times
-from .quadrature import bath_average, rule_for
-from .spectral import exponential_representation, propagator, response_function
+from .model import check_baths, check_correlation_matrix, check_size, check_times
+from .quadrature import DEFAULT_ORDER, bath_average, rule_for
+from .spectral import arc_levels, exponential_representation, propagator, response_function
 
 __all__ = ["Currents", "transmission", "transmission_weak", "currents", "current_from_coherence",
            "boundary_currents", "entropy_production", "second_response_function",
@@ -147,9 +147,12 @@ def second_response_function(m, w, wp, t, method="exact", convention="shifted"):
     -------
     ndarray, shape (2, Nw, Nwp, Nt), complex
     """
-    t = check_times(t)
+    t = check_times(t, m.Omega)
     w, wp = np.asarray(w, dtype=float), np.asarray(wp, dtype=float)
-    a, z = exponential_representation(m, method, convention)
+    a, z = exponential_representation(m, method, convention,
+                                      levels=arc_levels(m.Omega, float(t.max()) if t.size else 0.0))
+    check_size("second_response_function", "I_j(w, w', t) or its factors (2 x Nw x Nw' x max(Nt, Nc))",
+               2 * max(w.size, 1) * max(wp.size, 1) * max(t.size, z.shape[1]))
     A = a[:, None, None, :] / ((z[:, None, None, :] - w[None, :, None, None])
                                * (z[:, None, None, :] - wp[None, None, :, None]))   # (2, Nw, Nwp, Nc)
     out = np.einsum("jwvc,jct->jwvt", A, np.exp(-1j * z[:, :, None] * t))
@@ -173,7 +176,12 @@ def transient_currents(m, b, t, C0=None, method="exact", convention="shifted", i
     t -> infinity.  ``initial_term=False`` drops it, i.e. evaluates (D2)-(D3) as printed.
 
     The inner integral over w' is done in closed form over the exponentials of G_j,
-    except for one regular kernel, a (Nw x Nw) matrix per time.
+    except for one regular kernel, a (Nw x Nw) matrix per time, Nw ~ 1.6 Omega max(t) the nodes of
+    `quadrature.rule_for`.  That kernel is formed in blocks of rows (memory bounded by
+    ~2e6 complex numbers at a time), but the work grows like Nt x Nw^2 (measured ~1e7 entries per
+    second: one time at Omega t = 2500 has Nw ~ 9400 and takes ~9 s).  A request of more than
+    MAX_KERNEL_WORK (2^31 ~ 2.1e9) kernel entries, i.e. more than about four minutes, is refused
+    up front with a ValueError naming the size and the limit.
 
     Parameters
     ----------
@@ -187,36 +195,65 @@ def transient_currents(m, b, t, C0=None, method="exact", convention="shifted", i
     Returns
     -------
     Currents(particle, energy), each of shape t.shape
+
+    Raises
+    ------
+    ValueError
+        If Nt x Nw^2 exceeds MAX_KERNEL_WORK.
     """
     b = check_baths(m, b, scalar=True, caller="transient_currents")
-    t = check_times(t)
+    t = check_times(t, m.Omega)
     C0 = check_correlation_matrix(C0)
     tf = t.ravel()
-    w, wts = rule_for(m, b, float(tf.max()) if tf.size else 0.0)
+    t_max = float(tf.max()) if tf.size else 0.0
+    n_est = _rule_size(m, b, t_max)
+    work = tf.size * float(n_est) ** 2
+    if work > MAX_KERNEL_WORK:
+        raise ValueError(
+            f"transient_currents: {tf.size} times x ({n_est} frequency nodes)^2 = {work:.3e} kernel "
+            f"entries exceed the limit MAX_KERNEL_WORK = {MAX_KERNEL_WORK:.3e} (the nodes grow like "
+            f"1.6 Omega t_max; here Omega t_max = {m.Omega * t_max:.3g}); ask for fewer or earlier times")
+    w, wts = rule_for(m, b, t_max)
     J = m.spectral_density(w)
     keep = J > 0
     w, J = w[keep], J[keep]
     mu = wts[keep] * J                                            # quadrature weights times J(w)
     F = b.F(m, w)                                                 # (Nw, 2, 2)
-    a, z = exponential_representation(m, method, convention)
+    a, z = exponential_representation(m, method, convention, levels=arc_levels(m.Omega, t_max))
+    check_size("transient_currents", "a_c / (z_c - w) (2 x Nw x Nc)", 2 * w.size * z.shape[1])
     B = a[:, None, :] / (z[:, None, :] - w[None, :, None])       # a_c / (z_c - w), (2, Nw, Nc)
     g = B.sum(axis=-1)                                            # (2, Nw)
     cz = 1.0 / (z[:, :, None] - w[None, None, :])                 # (2, Nc, Nw)
-    K = response_function(m, w, tf, method, convention)          # (2, Nw, Nt)
-    G = propagator(m, tf, method, convention)                     # (2, Nt)
     weights = np.stack([mu, mu * w])                              # J(w') w'^p, p = 0, 1
+    S0 = np.einsum("jcw,pw->pjc", cz, weights)                    # int J w'^p / (z_c - w')
     R1 = m.R[:, 0]
+    rows = max(1, _BLOCK // max(1, w.size))
     out = np.empty((2, tf.size))
     for n, tn in enumerate(tf):
+        K = response_function(m, w, [tn], method, convention)[..., 0]   # (2, Nw)
+        G = propagator(m, tn, method, convention)                 # (2,)
         ew = np.exp(-1j * w * tn)
         ez = np.exp(-1j * z * tn)                                 # (2, Nc)
-        S0 = np.einsum("jcw,pw->pjc", cz, weights)                # int J w'^p / (z_c - w')
         S1 = np.einsum("jcw,pw->pjc", cz, weights * ew)           # int J w'^p e^{-i w' t} / (z_c - w')
-        P = weights @ _phase_difference(w[:, None], w[None, :], tn)   # (p, Nw); kernel symmetric
+        P = np.zeros((2, w.size), complex)                        # kernel symmetric in (w', w)
+        for r in range(0, w.size, rows):
+            P += weights[:, r:r + rows] @ _phase_difference(w[r:r + rows, None], w[None, :], tn)
         Y = np.einsum("jwc,pjc->pjw", B, ez[None] * S0 - S1) - g[None] * P[:, None, :]
         free = np.stack([ew, w * ew])[:, None, :]                 # (p, 1, Nw)
-        X = np.einsum("w,jw,wjk,pkw->pjk", mu, K[:, :, n].conj(), F, free + Y)
+        X = np.einsum("w,jw,wjk,pkw->pjk", mu, K.conj(), F, free + Y)
         if initial_term:
-            X = X + G[:, n].conj()[None, :, None] * C0[None] * (weights @ K[:, :, n].T)[:, None, :]
+            X = X + G.conj()[None, :, None] * C0[None] * (weights @ K.T)[:, None, :]
         out[:, n] = 2 * np.imag(np.einsum("j,pjk,k->p", R1, X, R1))
     return Currents(out[0].reshape(t.shape), out[1].reshape(t.shape))
+
+
+#: Largest number of (w', w) kernel entries `transient_currents` evaluates in one call (Nt x Nw^2).
+MAX_KERNEL_WORK = 2 ** 31
+_BLOCK = 2_000_000
+
+
+def _rule_size(m, b, t_max):
+    """Number of nodes of `rule_for(m, b, t_max)`, estimated without building it (upper bound up
+    to the features' ~100 panels): 16 per panel, ~Omega t_max / 5 oscillation panels."""
+    n_osc = np.ceil(2 * m.Omega * t_max / 10.0) if t_max > 0 else 0
+    return int(DEFAULT_ORDER * (n_osc + 33 + 4 * 90))
