@@ -57,11 +57,13 @@ $(VENDOR)/.stamp: package.json package-lock.json
 	    -exec cp {} $(VENDOR)/extra/book/@jupyter-widgets/html-manager/dist/ \;
 	touch $@
 
-# The explorer notebook as an app: Voila on the loopback interface only, no code shown.
+# The explorer notebook as an app: Voila on the loopback interface only, no code shown. book/_voila/voila.py
+# (loaded through config_file_paths, the test does the same) works around a lost-reply race in the server-side
+# run of the notebook that otherwise leaves the page, at random, waiting for ever: see book/_voila/kernel_send.py.
 explorer: venv
 	@echo "Serving the explorer at http://127.0.0.1:$(EXPLORER_PORT)/ (Ctrl-C to stop)"
 	$(RUN) $(VENV)/bin/voila book/explorer.ipynb --no-browser --Voila.ip=127.0.0.1 \
-	    --port=$(EXPLORER_PORT) --strip_sources=True
+	    --port=$(EXPLORER_PORT) --strip_sources=True --Voila.config_file_paths=book/_voila
 
 # Tests that drive Debian's Chromium (/usr/bin/chromium) through Playwright: the built book (run
 # `make book` first) and the Voila explorer. Install the browser with `apt-get install chromium`.
