@@ -815,12 +815,12 @@ def entropy_production(m, b, kind, lamb_shift=True):
     return -np.sum((JE - mu * JP) / T, axis=-1)
 
 
-def _relative(err, ref):
-    """|err| / |ref|, with inf where only ref vanishes and 0 where both do (no NaN)."""
+def _relative(err, ref, scale):
+    """|err| / |ref|; where ref vanishes: inf if |err| exceeds round-off (1e-12 scale), else 0 (no NaN)."""
     err, ref = np.abs(err), np.abs(ref)
     with np.errstate(divide="ignore", invalid="ignore"):
         out = err / ref
-    return np.where(ref > 0, out, np.where(err > 0, np.inf, 0.0))
+    return np.where(ref > 0, out, np.where(err > 1e-12 * scale, np.inf, 0.0))
 
 
 def _grid(m, b, axes):
@@ -894,6 +894,8 @@ def error_map(m, b, kinds=KINDS, lamb_shift=True, **axes):
         want.add("pv")
     cache = _Integrals(P, S, mu, T, want)
     ref = _exact(P, baths, S, mu, T, cache)
+    scale = P.lead("Gamma", S)                                         # currents are O(Gamma)
+    escale = np.max(np.abs(P.lead("E", S)), axis=-1) + np.max(np.abs(mu), axis=-1) + 1.0
     out = {name: {} for name in ("C", "currents", "C_max", "trace_distance", "particle", "energy")}
     for k in kinds:
         me = _assemble(k, P, baths, S, mu, T, lamb_shift, cache)
@@ -904,8 +906,8 @@ def error_map(m, b, kinds=KINDS, lamb_shift=True, **axes):
         out["currents"][k] = cur
         out["C_max"][k] = np.max(np.abs(C - ref.C), axis=(-2, -1))
         out["trace_distance"][k] = gaussian_trace_distance(C, ref.C)
-        out["particle"][k] = _relative(cur.particle - ref.particle, ref.particle)
-        out["energy"][k] = _relative(cur.energy - ref.energy, ref.energy)
+        out["particle"][k] = _relative(cur.particle - ref.particle, ref.particle, scale)
+        out["energy"][k] = _relative(cur.energy - ref.energy, ref.energy, scale * escale)
     return ErrorMap(ax, ref, **out)
 
 
