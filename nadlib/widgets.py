@@ -13,6 +13,8 @@ The explorers: ``transmission`` (T(w), Eqs. (45)-(46), Fig. 3), ``dynamics`` (ex
 Eqs. (29)-(30), (53), Fig. 4), ``anm_map`` (nu_inf / Gamma over mu_L x mu_R, Eq. (82), Fig. 5),
 ``rates`` (the rates of the energy-basis and local splits, Eqs. (58), (66)-(67), (70)-(75)) and
 ``bloch`` (the Bloch-vector argument of App. F, Fig. 9).  ``all_explorers()`` puts the five in a Tab.
+Beyond the paper, ``master_equations`` maps the errors of the standard master equations against the
+exact solution over two chosen parameters (`nadlib.markov.error_map`); its controls are drop-downs.
 
 Sliders use ``continuous_update=False``: a figure is recomputed when a slider is released, not on
 every intermediate position.  Invalid parameter combinations (e.g. a violated Eq. (34)) do not raise
@@ -45,7 +47,9 @@ __all__ = ["TRANSMISSION_DEFAULTS", "DYNAMICS_DEFAULTS", "ANM_MAP_DEFAULTS", "RA
            "anm_map_data", "anm_map_figure", "anm_map_readout", "anm_map_explorer",
            "rates_data", "rates_figure", "rates_readout", "rates_explorer",
            "bloch_data", "bloch_figure", "bloch_readout", "bloch_explorer",
-           "all_explorers", "explorer_sliders"]
+           "all_explorers", "explorer_sliders",
+           "MASTER_EQUATIONS_DEFAULTS", "MASTER_EQUATIONS_AXES", "master_equations_data", "master_equations_figure",
+           "master_equations_readout", "master_equations_explorer"]
 
 
 def _g(x, sig=3):
@@ -573,3 +577,119 @@ def all_explorers():
     items = [("Transmission", transmission_explorer), ("Dynamics", dynamics_explorer),
              ("ANM map", anm_map_explorer), ("Rates", rates_explorer), ("Bloch vector", bloch_explorer)]
     return widgets.Tab(children=[f() for _, f in items], titles=[t for t, _ in items])
+
+
+# =========================================================================== master equations (beyond the paper)
+
+#: Defaults of the master-equation explorer: Fig. 5's model, T = 0.05, mu_L = 1, mu_R = 0.2.
+MASTER_EQUATIONS_DEFAULTS = dict(x="g", y="Gamma", quantity="trace_distance",
+                                 kinds=("local", "global", "redfield", "unified", "asymptotic"),
+                                 h=1.0, delta=0.0, g=0.5, Gamma=0.01, Omega=10.0,
+                                 T=0.05, mu_L=1.0, mu_R=0.2, n=41)
+
+#: The parameters a map can vary, their ranges and scales.
+MASTER_EQUATIONS_AXES = {"g": (3e-3, 1.5, "log"), "Gamma": (1e-3, 0.3, "log"), "delta": (-1.5, 1.5, "lin"),
+                         "bias": (-1.5, 1.5, "lin"), "T": (5e-3, 1.0, "log")}
+
+_QUANTITIES = {"trace_distance": "trace distance to the exact Gaussian state",
+               "C_max": r"max$_{jk}|C-C_{\rm exact}|$",
+               "particle": r"$|J^P_L/J^P_{\rm exact}-1|$", "energy": r"$|J^E_L/J^E_{\rm exact}-1|$"}
+_AXIS_LABELS = {"g": "$g$", "Gamma": r"$\Gamma$", "delta": r"$\delta$", "bias": r"$\mu_L-\mu_R$", "T": "$T$"}
+
+
+def _axis_values(name, n):
+    lo, hi, scale = MASTER_EQUATIONS_AXES[name]
+    return np.geomspace(lo, hi, int(n)) if scale == "log" else np.linspace(lo, hi, int(n))
+
+
+def master_equations_data(x="g", y="Gamma", quantity="trace_distance",
+                          kinds=("local", "global", "redfield", "unified", "asymptotic"), h=1.0, delta=0.0,
+                          g=0.5, Gamma=0.01, Omega=10.0, T=0.05, mu_L=1.0, mu_R=0.2, n=41):
+    """Error maps of master equations against the exact solution over two of (g, Gamma, delta, bias, T).
+
+    The other parameters stay at the given values (bias = mu_L - mu_R about the mean (mu_L + mu_R)/2;
+    T = T_L = T_R).  Uses `nadlib.markov.error_map`.
+
+    Returns
+    -------
+    dict with x, y (names), xs, ys (1-d), quantity, kinds, maps (kind -> (n, n) array [x, y]),
+    exact_current (n, n) J^P_L / Gamma of the exact solution, within (kind -> fraction of the grid below 1 %)
+    """
+    from .markov import error_map
+    if x == y:
+        raise ValueError(f"choose two different parameters, got x = y = {x!r}")
+    if quantity not in _QUANTITIES:
+        raise ValueError(f"quantity must be one of {tuple(_QUANTITIES)}, got {quantity!r}")
+    kinds = tuple(kinds)
+    if not kinds:
+        raise ValueError("choose at least one kind of master equation")
+    m = Model(h=h, delta=delta, g=g, Gamma=Gamma, Omega=Omega)
+    b = Baths(T, T, mu_L, mu_R)
+    xs, ys = _axis_values(x, n), _axis_values(y, n)
+    em = error_map(m, b, kinds=kinds, **{x: xs, y: ys})
+    maps = {k: getattr(em, quantity)[k] for k in kinds}
+    if "Gamma" in (x, y):
+        G = xs[:, None] if x == "Gamma" else ys[None, :]
+    else:
+        G = Gamma
+    return dict(x=x, y=y, xs=xs, ys=ys, quantity=quantity, kinds=kinds, maps=maps,
+                exact_current=em.exact.particle / G,
+                within={k: float(np.mean(v < 0.01)) for k, v in maps.items()})
+
+
+def master_equations_figure(data=None, **params):
+    """The exact J^P_L / Gamma, then one panel per kind: log10 of its error, the 1 % contour in white."""
+    d = data if data is not None else master_equations_data(**params)
+    panels = 1 + len(d["kinds"])
+    ncol = min(panels, 3)
+    nrow = int(np.ceil(panels / ncol))
+    fig, axes = plt.subplots(nrow, ncol, figsize=(3.6 * ncol, 3.1 * nrow), squeeze=False)
+    axes = axes.ravel()
+    X, Y = np.meshgrid(d["xs"], d["ys"], indexing="ij")
+
+    def style(ax, title):
+        for name, setter in ((d["x"], ax.set_xscale), (d["y"], ax.set_yscale)):
+            setter("log" if MASTER_EQUATIONS_AXES[name][2] == "log" else "linear")
+        ax.set_xlabel(_AXIS_LABELS[d["x"]])
+        ax.set_ylabel(_AXIS_LABELS[d["y"]])
+        ax.set_title(title, fontsize=10)
+
+    im = axes[0].pcolormesh(X, Y, d["exact_current"], shading="auto", cmap="cividis")
+    fig.colorbar(im, ax=axes[0])
+    style(axes[0], r"exact $J^P_L/\Gamma$ (Landauer)")
+    for ax, k in zip(axes[1:], d["kinds"]):
+        v = np.log10(np.clip(d["maps"][k], 1e-8, 1e3))
+        im = ax.pcolormesh(X, Y, v, shading="auto", cmap="magma", vmin=-6, vmax=0)
+        if np.any(v < -2) and np.any(v > -2):
+            ax.contour(X, Y, v, levels=[-2.0], colors="w", linewidths=1.2, linestyles="solid")
+        fig.colorbar(im, ax=ax)
+        style(ax, f"{k}: log$_{{10}}$ error ({100 * d['within'][k]:.0f}% < 1%)")
+    for ax in axes[panels:]:
+        ax.set_visible(False)
+    fig.suptitle(_QUANTITIES[d["quantity"]], fontsize=11)
+    fig.tight_layout()
+    return fig
+
+
+def master_equations_readout(d):
+    """HTML readout: the share of the grid where each kind is within 1 %."""
+    parts = [f"{html.escape(k)}: {100 * d['within'][k]:.0f}%" for k in d["kinds"]]
+    return f"within 1 % of the exact solution ({html.escape(d['quantity'])}): " + ", ".join(parts)
+
+
+def master_equations_explorer(**fixed):
+    """Pick two parameters, the error measure and the kinds to compare; maps against the exact solution."""
+    p = dict(MASTER_EQUATIONS_DEFAULTS, **fixed)
+    names = list(MASTER_EQUATIONS_AXES)
+    layout = widgets.Layout(width="420px")
+    style = {"description_width": "initial"}
+    controls = dict(
+        x=widgets.Dropdown(options=names, value=p.pop("x"), description="x axis", layout=layout, style=style),
+        y=widgets.Dropdown(options=names, value=p.pop("y"), description="y axis", layout=layout, style=style),
+        quantity=widgets.Dropdown(options=list(_QUANTITIES), value=p.pop("quantity"), description="error of",
+                                  layout=layout, style=style),
+        kinds=widgets.SelectMultiple(options=["local", "global", "redfield", "unified", "asymptotic"],
+                                     value=tuple(p.pop("kinds")), description="kinds", rows=5,
+                                     layout=layout, style=style))
+    return _explorer("Which master equation should I trust? Errors against the exact solution", controls, p,
+                     master_equations_data, master_equations_figure, master_equations_readout)

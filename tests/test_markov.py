@@ -508,3 +508,23 @@ def test_to_qutip_without_qutip(monkeypatch):
     monkeypatch.setitem(sys.modules, "qutip", None)
     with pytest.raises(ImportError, match="optional dependency"):
         nad.to_qutip(np.eye(16))
+
+
+def test_master_equations_explorer_reacts():
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from nadlib import widgets as W
+    box = W.master_equations_explorer(n=9)
+    before = box.readout.value
+    assert "within 1 %" in before and "invalid" not in before
+    box.sliders["x"].value = "T"
+    assert box.readout.value != before and "invalid" not in box.readout.value
+    box.sliders["y"].value = "T"
+    assert "invalid parameters" in box.readout.value and "different" in box.readout.value
+    box.sliders["y"].value = "bias"
+    box.sliders["kinds"].value = ("local",)
+    assert "global" not in box.readout.value
+    d = W.master_equations_data(x="delta", y="Gamma", quantity="energy", kinds=("global",), n=5)
+    assert d["maps"]["global"].shape == (5, 5)
+    plt.close("all")
