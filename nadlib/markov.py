@@ -89,8 +89,7 @@ exact : ExactReference on the grid
 C, currents : dict kind -> that kind's C (..., 2, 2) and Currents (particle, energy)
 C_max : dict kind -> max_jk |C_kind - C_exact|
 trace_distance : dict kind -> trace distance of the Gaussian states of C_kind and C_exact
-particle, energy : dict kind -> |J_kind - J_exact| / |J_exact| (inf where only J_exact vanishes,
-    0 where both do)
+particle, energy : dict kind -> |J_kind - J_exact| / |J_exact| (inf where only J_exact vanishes, 0 where both do)
 """
 
 EngineCurve = namedtuple("EngineCurve", "bias power heat efficiency P_max eta_at_P_max bias_at_P_max")

@@ -581,13 +581,13 @@ def all_explorers():
 
 # =========================================================================== master equations (beyond the paper)
 
-#: Defaults of the master-equation explorer: Fig. 5's model, T = 0.05, mu_L = 1, mu_R = 0.2.
+#: The defaults of the master-equation explorer, Fig. 5's model with T = 0.05, mu_L = 1 and mu_R = 0.2.
 MASTER_EQUATIONS_DEFAULTS = dict(x="g", y="Gamma", quantity="trace_distance",
                                  kinds=("local", "global", "redfield", "unified", "asymptotic"),
                                  h=1.0, delta=0.0, g=0.5, Gamma=0.01, Omega=10.0,
                                  T=0.05, mu_L=1.0, mu_R=0.2, n=41)
 
-#: The parameters a map can vary, their ranges and scales.
+#: The parameters a map can vary, with their ranges and scales.
 MASTER_EQUATIONS_AXES = {"g": (3e-3, 1.5, "log"), "Gamma": (1e-3, 0.3, "log"), "delta": (-1.5, 1.5, "lin"),
                          "bias": (-1.5, 1.5, "lin"), "T": (5e-3, 1.0, "log")}
 
