@@ -27,3 +27,6 @@ from .fock import (annihilators, mode_operators, vec, unvec, spre, spost, sprepo
                    von_neumann_entropy, relative_entropy_production)
 from . import dissipator
 from .dissipator import decompose, decompose_local
+from . import markov
+from .markov import (master_equation, lindblad_generator, lindblad_steady_state, lindblad_currents,
+                     to_qutip)

@@ -28,6 +28,8 @@ except ImportError as exc:                      # pragma: no cover - exercised i
     raise ImportError("nadlib.figures needs matplotlib, an optional extra of nadlib: "
                       "pip install 'nadlib[plot]'") from exc
 
+import html
+
 import numpy as np
 
 from . import fock
@@ -634,7 +636,9 @@ __all__ += ["EXPLORERS", "TRANSMISSION_DEFAULTS", "DYNAMICS_DEFAULTS", "ANM_MAP_
             "dynamics_data", "dynamics_figure", "dynamics_readout",
             "anm_map_data", "anm_map_figure", "anm_map_readout",
             "rates_data", "rates_figure", "rates_readout",
-            "bloch_data", "bloch_figure", "bloch_readout"]
+            "bloch_data", "bloch_figure", "bloch_readout",
+            "MASTER_EQUATIONS_DEFAULTS", "MASTER_EQUATIONS_AXES", "MASTER_EQUATIONS_QUANTITIES",
+            "master_equations_data", "master_equations_figure", "master_equations_readout"]
 
 # --------------------------------------------------------------------------- transmission (Fig. 3)
 
@@ -1042,10 +1046,111 @@ def fig9_bloch(data=None):
 
 
 # The explorers: name -> (defaults, data, figure, readout).  nadlib.widgets adds sliders to each.
+# --------------------------------------------------------------------------- master equations (beyond the paper)
+
+#: The defaults of the master-equation explorer, Fig. 5's model with T = 0.05, mu_L = 1 and mu_R = 0.2.
+MASTER_EQUATIONS_DEFAULTS = dict(x="g", y="Gamma", quantity="trace_distance",
+                                 kinds=("local", "global", "redfield", "unified", "asymptotic"),
+                                 h=1.0, delta=0.0, g=0.5, Gamma=0.01, Omega=10.0,
+                                 T=0.05, mu_L=1.0, mu_R=0.2, n=41)
+
+#: The parameters a map can vary, with their ranges and scales.
+MASTER_EQUATIONS_AXES = {"g": (3e-3, 1.5, "log"), "Gamma": (1e-3, 0.3, "log"), "delta": (-1.5, 1.5, "lin"),
+                         "bias": (-1.5, 1.5, "lin"), "T": (5e-3, 1.0, "log")}
+
+MASTER_EQUATIONS_QUANTITIES = {"trace_distance": "trace distance to the exact Gaussian state",
+               "C_max": r"max$_{jk}|C-C_{\rm exact}|$",
+               "particle": r"$|J^P_L/J^P_{\rm exact}-1|$", "energy": r"$|J^E_L/J^E_{\rm exact}-1|$"}
+_ME_AXIS_LABELS = {"g": "$g$", "Gamma": r"$\Gamma$", "delta": r"$\delta$", "bias": r"$\mu_L-\mu_R$", "T": "$T$"}
+
+
+def _me_axis_values(name, n):
+    lo, hi, scale = MASTER_EQUATIONS_AXES[name]
+    return np.geomspace(lo, hi, int(n)) if scale == "log" else np.linspace(lo, hi, int(n))
+
+
+def master_equations_data(**params):
+    """Error maps of master equations against the exact solution over two of (g, Gamma, delta, bias, T).
+
+    The other parameters stay at the given values (bias = mu_L - mu_R about the mean (mu_L + mu_R)/2;
+    T = T_L = T_R).  Uses `nadlib.markov.error_map`.
+
+    Returns
+    -------
+    dict with x, y (names), xs, ys (1-d), quantity, kinds, maps (kind -> (n, n) array [x, y]),
+    exact_current (n, n) J^P_L / Gamma of the exact solution, within (kind -> fraction of the grid below 1 %)
+    """
+    from .markov import error_map
+    p = _params(MASTER_EQUATIONS_DEFAULTS, params, "master_equations_data")
+    x, y, quantity, kinds, n = p["x"], p["y"], p["quantity"], p["kinds"], p["n"]
+    Gamma, T, mu_L, mu_R = p["Gamma"], p["T"], p["mu_L"], p["mu_R"]
+    if x == y:
+        raise ValueError(f"choose two different parameters, got x = y = {x!r}")
+    if quantity not in MASTER_EQUATIONS_QUANTITIES:
+        raise ValueError(f"quantity must be one of {tuple(MASTER_EQUATIONS_QUANTITIES)}, got {quantity!r}")
+    kinds = tuple(kinds)
+    if not kinds:
+        raise ValueError("choose at least one kind of master equation")
+    m = Model(h=p["h"], delta=p["delta"], g=p["g"], Gamma=Gamma, Omega=p["Omega"])
+    b = Baths(T, T, mu_L, mu_R)
+    xs, ys = _me_axis_values(x, n), _me_axis_values(y, n)
+    em = error_map(m, b, kinds=kinds, **{x: xs, y: ys})
+    maps = {k: getattr(em, quantity)[k] for k in kinds}
+    if "Gamma" in (x, y):
+        G = xs[:, None] if x == "Gamma" else ys[None, :]
+    else:
+        G = Gamma
+    return dict(x=x, y=y, xs=xs, ys=ys, quantity=quantity, kinds=kinds, maps=maps,
+                exact_current=em.exact.particle / G,
+                within={k: float(np.mean(v < 0.01)) for k, v in maps.items()})
+
+
+def master_equations_figure(data):
+    """The exact J^P_L / Gamma, then one panel per kind: log10 of its error, the 1 % contour in white."""
+    d = data
+    panels = 1 + len(d["kinds"])
+    ncol = min(panels, 3)
+    nrow = int(np.ceil(panels / ncol))
+    fig, axes = plt.subplots(nrow, ncol, figsize=(3.6 * ncol, 3.1 * nrow), squeeze=False)
+    axes = axes.ravel()
+    X, Y = np.meshgrid(d["xs"], d["ys"], indexing="ij")
+
+    def style(ax, title):
+        for name, setter in ((d["x"], ax.set_xscale), (d["y"], ax.set_yscale)):
+            setter("log" if MASTER_EQUATIONS_AXES[name][2] == "log" else "linear")
+        ax.set_xlabel(_ME_AXIS_LABELS[d["x"]])
+        ax.set_ylabel(_ME_AXIS_LABELS[d["y"]])
+        ax.set_title(title, fontsize=10)
+
+    im = axes[0].pcolormesh(X, Y, d["exact_current"], shading="auto", cmap="cividis")
+    fig.colorbar(im, ax=axes[0])
+    style(axes[0], r"exact $J^P_L/\Gamma$ (Landauer)")
+    for ax, k in zip(axes[1:], d["kinds"]):
+        v = np.log10(np.clip(d["maps"][k], 1e-8, 1e3))
+        im = ax.pcolormesh(X, Y, v, shading="auto", cmap="magma", vmin=-6, vmax=0)
+        if np.any(v < -2) and np.any(v > -2):
+            ax.contour(X, Y, v, levels=[-2.0], colors="w", linewidths=1.2, linestyles="solid")
+        fig.colorbar(im, ax=ax)
+        style(ax, f"{k}: log$_{{10}}$ error ({100 * d['within'][k]:.0f}% < 1%)")
+    for ax in axes[panels:]:
+        ax.set_visible(False)
+    fig.suptitle(MASTER_EQUATIONS_QUANTITIES[d["quantity"]], fontsize=11)
+    fig.tight_layout()
+    return fig
+
+
+def master_equations_readout(d):
+    """HTML readout: the share of the grid where each kind is within 1 %."""
+    parts = [f"{html.escape(k)}: {100 * d['within'][k]:.0f}%" for k in d["kinds"]]
+    return f"within 1 % of the exact solution ({html.escape(d['quantity'])}): " + ", ".join(parts)
+
+
 EXPLORERS = {
     "transmission": (TRANSMISSION_DEFAULTS, transmission_data, transmission_figure, transmission_readout),
     "dynamics": (DYNAMICS_DEFAULTS, dynamics_data, dynamics_figure, dynamics_readout),
     "anm_map": (ANM_MAP_DEFAULTS, anm_map_data, anm_map_figure, anm_map_readout),
     "rates": (RATES_DEFAULTS, rates_data, rates_figure, rates_readout),
     "bloch": (BLOCH_DEFAULTS, bloch_data, bloch_figure, bloch_readout),
+    "master_equations": (MASTER_EQUATIONS_DEFAULTS, master_equations_data, master_equations_figure,
+                         master_equations_readout),
 }

@@ -47,7 +47,7 @@ from .model import STATISTICS, check_baths, check_size, occupation
 __all__ = ["gauss_legendre", "band_rule", "rule_for", "occupation_average", "bath_average",
            "bath_matrix_average", "sqrt_graded_rule", "arc_rule", "arc_contour", "filon_weights",
            "FourierRule", "fourier_rule", "fourier_rule_for", "time_groups", "DEFAULT_ORDER",
-           "RESOLVED_MAX_OMEGA_T"]
+           "RESOLVED_MAX_OMEGA_T", "stacked_band_rule"]
 
 DEFAULT_ORDER = 16
 #: Largest Omega t for which the integrals with e^{-i w t} use `rule_for` (~Omega t / 10 panels
@@ -598,3 +598,48 @@ def fourier_rule_for(m, b, t_max, convention="shifted", edge_scale=None, n=DEFAU
              for mu, T in ((b.mu_L, b.T_L), (b.mu_R, b.T_R))]
     return fourier_rule(m.Omega, peaks=m.peaks(convention), steps=steps, t_max=t_max,
                         edge_scale=edge_scale, n=n)
+
+
+def stacked_band_rule(Omega, features, n=DEFAULT_ORDER, reach=2.5):
+    """One composite Gauss-Legendre rule on [-Omega, Omega] per row of `features`, all of one size.
+
+    The rule of `band_rule` for many integrands at once whose features differ from row to row
+    (a grid of models, each with its own Lorentzian peaks, or of reservoirs, each with its own
+    occupation step).  Every feature (centre c, width W) adds the breakpoints c +- W {0, 1/4, 1/2,
+    1, 2, 4, ...} up to `reach` * Omega; every row gets the same number of them (points outside
+    the band are clipped to its edges and only create empty panels of zero weight), so the
+    node arrays stack into one (R, N) array that NumPy evaluates in one pass.
+
+    Parameters
+    ----------
+    Omega : float
+        Half-bandwidth (shared by all rows).
+    features : array_like, shape (R, F, 2)
+        Row r's features (centre, width); width 0 puts one breakpoint exactly at the centre
+        (a zero-temperature step, or a point where an integrand is only piecewise smooth).
+    n : int
+        Gauss-Legendre order per panel.
+    reach : float
+        Grading stops once width * 2^k exceeds reach * Omega.
+
+    Returns
+    -------
+    w, wts : ndarray, shape (R, N)
+        Nodes and weights; (wts * f(w)).sum(-1) approximates the band integrals of the rows.
+    """
+    feats = np.asarray(features, dtype=float)
+    if feats.ndim != 3 or feats.shape[-1] != 2:
+        raise ValueError(f"features must have shape (R, F, 2) (centre, width), got {feats.shape}")
+    if not np.all(np.isfinite(feats)) or np.any(feats[..., 1] < 0):
+        raise ValueError("features must be finite with widths >= 0")
+    centre, width = feats[..., 0], feats[..., 1]
+    positive = width[width > 0]
+    n_lev = 2 if positive.size == 0 else int(np.clip(
+        np.ceil(np.log2(reach * Omega / positive.min())) + 4, 2, _LEVELS.size))
+    lev = _LEVELS[:n_lev]
+    offs = np.concatenate([-lev[:0:-1], lev])
+    pts = centre[..., None] + width[..., None] * offs                # (R, F, L)
+    u = _to_u(np.clip(pts, -Omega, Omega), Omega).reshape(feats.shape[0], -1)
+    ub0 = _fixed_breakpoints(Omega, (), None)
+    ub = np.sort(np.concatenate([np.broadcast_to(ub0, (feats.shape[0], ub0.size)), u], axis=1), axis=1)
+    return _rule_from_breakpoints(ub, Omega, n)

@@ -12,6 +12,10 @@ Eq. (82), Fig. 5), ``rates_explorer`` (the rates of the energy-basis and local s
 (66)-(67), (70)-(75)) and ``bloch_explorer`` (the Bloch-vector argument of App. F, Fig. 9).
 ``all_explorers()`` puts the five in a Tab.
 
+Beyond the paper, ``master_equations_explorer`` maps the errors of the standard master equations
+against the exact solution over two chosen parameters (`nadlib.markov.error_map`); its controls are
+drop-downs.
+
 Sliders use ``continuous_update=False``.  Invalid parameter combinations (e.g. a violated Eq. (34))
 do not raise in a callback: the readout shows nadlib's ValueError message instead.
 
@@ -34,7 +38,8 @@ from . import figures
 import matplotlib.pyplot as plt  # noqa: E402  (available: nadlib.figures needs it)
 
 __all__ = ["transmission_explorer", "dynamics_explorer", "anm_map_explorer", "rates_explorer",
-           "bloch_explorer", "all_explorers", "explorer_sliders"]
+           "bloch_explorer", "all_explorers", "explorer_sliders",
+           "master_equations_explorer"]
 
 
 def _log_slider(value, lo, hi, description, fmt=".3g"):
@@ -158,3 +163,25 @@ def all_explorers():
     items = [("Transmission", transmission_explorer), ("Dynamics", dynamics_explorer),
              ("ANM map", anm_map_explorer), ("Rates", rates_explorer), ("Bloch vector", bloch_explorer)]
     return widgets.Tab(children=[f() for _, f in items], titles=[t for t, _ in items])
+
+
+# =========================================================================== master equations (beyond the paper)
+
+def master_equations_explorer(**fixed):
+    """Pick two parameters, the error measure and the kinds to compare; maps against the exact solution."""
+    p = _start(figures.MASTER_EQUATIONS_DEFAULTS, fixed)
+    names = list(figures.MASTER_EQUATIONS_AXES)
+    layout = widgets.Layout(width="420px")
+    style = {"description_width": "initial"}
+    controls = dict(
+        x=widgets.Dropdown(options=names, value=p.pop("x"), description="x axis", layout=layout, style=style),
+        y=widgets.Dropdown(options=names, value=p.pop("y"), description="y axis", layout=layout, style=style),
+        quantity=widgets.Dropdown(options=list(figures.MASTER_EQUATIONS_QUANTITIES), value=p.pop("quantity"),
+                                  description="error of",
+                                  layout=layout, style=style),
+        kinds=widgets.SelectMultiple(options=["local", "global", "redfield", "unified", "asymptotic"],
+                                     value=tuple(p.pop("kinds")), description="kinds", rows=5,
+                                     layout=layout, style=style))
+    return _explorer("Which master equation should I trust? Errors against the exact solution", controls, p,
+                     figures.master_equations_data, figures.master_equations_figure,
+                     figures.master_equations_readout)
