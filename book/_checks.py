@@ -291,7 +291,7 @@ def u_mp_bessel(tau, dps=60):
 
 # --------------------------------------------------------------------------- master equations (beyond the paper)
 
-def pv_integrate.quad(m, mu, T, E):
+def pv_quad(m, mu, T, E):
     """P int dw J_N(w) f(w) / (E - w) with scipy: the Cauchy weight on the panel that holds E, split at mu."""
     import nadlib as nad
     g = lambda w: m.spectral_density(w) * nad.fermi(w, mu, T)
@@ -331,7 +331,7 @@ def born_markov_reservoir(m, mu, T, alpha, lamb=True):
             A = cm[a, b] * np.outer(V[:, a], V[:, b].conj())
             w = ev[b] - ev[a]
             f = nad.fermi(w, mu, T)
-            Sf = pv_integrate.quad(m, mu, T, w) if lamb else 0.0
+            Sf = pv_quad(m, mu, T, w) if lamb else 0.0
             Sm = (S1(w) - Sf) if lamb else 0.0
             Gm = np.pi * m.spectral_density(w) * (1 - f) + 1j * Sm
             Gp = np.pi * m.spectral_density(w) * f - 1j * Sf
