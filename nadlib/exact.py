@@ -8,6 +8,11 @@ The bath-driven part of the correlation matrix is
 which is Eq. (30) after the two time integrals are done with the response
 functions K_j of (B7).  Its time derivative follows from dK/dt = -i G - i w K,
 so the exact generator (47) needs no numerical differentiation.
+
+Statistics.  The Heisenberg equations of the quadratic Hamiltonian are the same for fermions
+and bosons, so C(t), C(inf) and the gain Lambda^+(t) have the same form with F built from the
+Bose functions; only the loss matrix of (51) changes (`model.loss_rates`) and the initial C0
+is then only required to be >= 0.  D(t) (Eq. (31)) is fermionic.
 """
 from __future__ import annotations
 
@@ -17,7 +22,8 @@ import warnings
 
 import numpy as np
 
-from .model import (check_baths, check_correlation_matrix, check_double_occupancy, check_times)
+from .model import (Baths, check_baths, check_correlation_matrix, check_double_occupancy, check_times,
+                    loss_rates)
 from .quadrature import bath_matrix_average, occupation_average, rule_for
 from .spectral import check_method, propagator, propagator_derivative, response_function
 
@@ -36,7 +42,7 @@ def bath_correlations(m, b, t, method="exact", convention="shifted", derivative=
     Parameters
     ----------
     m : Model
-    b : Baths (scalar)
+    b : Baths (scalar), fermionic or bosonic
     t : array_like, times >= 0
     method : {"exact", "epa"}
         Propagator inside (30): exact (24) or EPA (53).
@@ -48,7 +54,7 @@ def bath_correlations(m, b, t, method="exact", convention="shifted", derivative=
     Z : ndarray, shape (*t.shape, 2, 2) complex
     dZ : same shape, only if derivative=True
     """
-    b = check_baths(m, b, scalar=True, caller="bath_correlations")
+    b = check_baths(m, b, scalar=True, bose=True, caller="bath_correlations")
     t = check_times(t)
     shape = t.shape
     tf = t.ravel()
@@ -60,10 +66,12 @@ def bath_correlations(m, b, t, method="exact", convention="shifted", derivative=
     # (F = 1) the sum rule int J K_j^* K_k = delta_jk (1 - |G_j|^2), which is the
     # anticommutator {d_j(t), d_k^dag(t)} = delta_jk, removes it too: integrate F - 1
     # instead.  Whichever region is larger is dropped from the node set.  The sum rule
-    # is unitarity of the exact evolution: the EPA propagator does not obey it.
+    # is unitarity of the exact evolution: the EPA propagator does not obey it.  Bosonic
+    # occupations have no "full" value (n may exceed 1, and the commutator gives the sum rule
+    # with the opposite sign), so for bosons only empty regions are dropped.
     empty = np.all(f < 1e-18, axis=0)
-    full = np.all(1 - f < 1e-18, axis=0)
-    use_full = method == "exact" and full.sum() > empty.sum()
+    full = np.all(np.abs(1 - f) < 1e-18, axis=0)
+    use_full = method == "exact" and b.statistics == "fermi" and full.sum() > empty.sum()
     keep = (mu != 0) & ~(full if use_full else empty)
     w, mu = w[keep], mu[keep]
     F = b.F(m, w)                                            # (Nw, 2, 2)
@@ -101,10 +109,12 @@ def correlation_matrix(m, b, t, C0=None, method="exact", convention="shifted"):
     ----------
     m : Model
     b : Baths (scalar)
+        Fermionic or bosonic (then F is built from the Bose functions).
     t : array_like
         Times t >= 0, any shape.
     C0 : (2, 2) array_like, optional
-        Initial correlation matrix (Hermitian, 0 <= C0 <= 1); default vacuum.
+        Initial correlation matrix: Hermitian, 0 <= C0 <= 1 for fermions, C0 >= 0 for bosons;
+        default vacuum.
     method : {"exact", "epa"}
         "exact" uses the exact propagator (24)/(35); "epa" the exponential
         propagator (53) (the Fig. 4 lines; equivalent to integrating (48) with
@@ -117,7 +127,8 @@ def correlation_matrix(m, b, t, C0=None, method="exact", convention="shifted"):
     ndarray, shape (*t.shape, 2, 2), complex
     """
     check_method(method, convention)
-    C0 = check_correlation_matrix(C0)
+    b = check_baths(m, b, scalar=True, bose=True, caller="correlation_matrix")
+    C0 = check_correlation_matrix(C0, statistics=b.statistics)
     t = check_times(t)
     Z = bath_correlations(m, b, t, method, convention)
     G = propagator(m, t, method, convention)                 # (2, *t.shape)
@@ -129,7 +140,8 @@ def double_occupancy(m, b, t, C0=None, D0=0.0, method="exact", convention="shift
     """Double occupancy D(t) = Tr[rho_S(t) d_1^dag d_2^dag d_2 d_1], Eq. (31).
 
     D(t) = |det G|^2 D0 + det Z + sum_{j,k} [|G_j|^2 Z_kk C0_jj - G_j^* G_k Z_kj C0_jk].
-    (The j = k terms cancel; typo A5 is harmless here.)
+    (The j = k terms cancel; typo A5 is harmless here.)  Fermionic reservoirs only: the formula
+    is the fermionic Wick (determinant) structure of the two-mode Fock space.
 
     Parameters
     ----------
@@ -143,6 +155,7 @@ def double_occupancy(m, b, t, C0=None, D0=0.0, method="exact", convention="shift
     ndarray, shape (*t.shape,), real
     """
     check_method(method, convention)
+    check_baths(m, b, scalar=True, caller="double_occupancy")
     C0 = check_correlation_matrix(C0)
     D0 = check_double_occupancy(C0, D0)
     t = check_times(t)
@@ -169,30 +182,39 @@ def steady_state(m, b):
     """Steady-state correlation matrix C(inf), Eq. (32), for any Baths shape.
 
     C_jk(inf) = int dw J(w) F_jk(w) [theta_j + i pi phi_j][theta_k - i pi phi_k],
-    with phi_j (35) and theta_j (37).  F = R f R^T splits into one Fermi integral
-    per bath, evaluated for all distinct (mu, T) pairs of the Baths at once.
+    with phi_j (35) and theta_j (37).  F = R n R^T splits into one occupation integral
+    per bath, evaluated for all distinct (mu, T) pairs of the Baths at once.  Fermionic or
+    bosonic Baths (n the Fermi or Bose functions; the formula is the same for both).
 
     Returns
     -------
     ndarray, shape (*b.shape, 2, 2), complex
     """
-    check_baths(m, b, caller="steady_state")
+    check_baths(m, b, bose=True, caller="steady_state")
     return bath_matrix_average(_steady_kernel(m), m, b)
 
 
-def equilibrium_populations(m, T, mu):
-    """Populations int dw phi_j(w) f(w) for baths in mutual equilibrium, Eq. (38).
+def equilibrium_populations(m, T, mu, statistics="fermi"):
+    """Populations int dw phi_j(w) n(w) for baths in mutual equilibrium, Eq. (38).
+
+    n is the Fermi function, or the Bose function with statistics="bose" (then T > 0 and
+    mu < -Omega are required, as for `Baths`).
 
     Returns shape (2, *broadcast(T, mu).shape), real.
     """
-    return occupation_average(m.phi, m.Omega, mu, T, peaks=m.peaks())
+    if statistics == "bose":
+        check_baths(m, Baths(T, T, mu, mu, statistics="bose"), bose=True,
+                    caller="equilibrium_populations")
+    return occupation_average(m.phi, m.Omega, mu, T, statistics, peaks=m.peaks())
 
 
 def tcl_generator(m, b, t, method="exact", convention="shifted", warn=True):
     """Exact time-local generator (47): H(t), Gamma(t), Lambda^+(t), Lambda^-(t).
 
     i H + Gamma/2 = -G^{-1} dG/dt (G diagonal), and
-    Lambda^+ = dZ/dt - i[H, Z] + {Gamma, Z}/2, Lambda^- = Gamma - Lambda^+.
+    Lambda^+ = dZ/dt - i[H, Z] + {Gamma, Z}/2; Lambda^- = Gamma - Lambda^+ for fermionic Baths,
+    Lambda^- = Gamma + Lambda^+ for bosonic ones (`model.loss_rates`: the loss matrix in the
+    index order of Eq. (51) that reproduces (48) with commutators).
 
     The exact G_j(t) carries a band-edge tail ~ t^{-3/2} that eventually outgrows
     the pole term exp(-Gamma_j t/2); G^{-1} then amplifies the tail and the
@@ -209,6 +231,7 @@ def tcl_generator(m, b, t, method="exact", convention="shifted", warn=True):
     -------
     TCLGenerator of arrays with shape (*t.shape, 2, 2)
     """
+    b = check_baths(m, b, scalar=True, bose=True, caller="tcl_generator")
     t = check_times(t)
     G = np.moveaxis(propagator(m, t, method, convention), 0, -1)           # (*t, 2)
     if np.any(np.abs(G) == 0):
@@ -234,4 +257,4 @@ def tcl_generator(m, b, t, method="exact", convention="shifted", warn=True):
                           "i E'_j + Gamma_j/2 by more than 1e-3 Gamma_j (G^{-1} amplifies the "
                           "t^{-3/2} band-edge tail of G_j); the asymptotic rates (55) describe the "
                           "plateau, not these times", RuntimeWarning, stacklevel=2)
-    return TCLGenerator(Hc, Gc, Lp, Gc - Lp)
+    return TCLGenerator(Hc, Gc, Lp, loss_rates(Gc, Lp, b.statistics))
