@@ -241,6 +241,9 @@ CHAIN_CASES = {
     "low-level, mu = -Omega - 1e-3": (M_LOW, (2.0, 0.5, -OMEGA - 1e-3, -OMEGA - 0.5)),
     "low-level, mu = -Omega - 1e-4, hot": (M_LOW, (3.0, 3.0, -OMEGA - 1e-4, -OMEGA - 1.0)),
     "mid-band, mu far below": (M_MID, (2.0, 1.0, -10.5, -12.0)),
+    # n > 1 across the whole band: the fermionic shortcut of bath_correlations, which drops the
+    # nodes where the occupation is 1 or more ("full" leads), must not be taken for bosons
+    "mid-band, hot: n > 4 across the band": (M_MID, (300.0, 100.0, -10.5, -12.0)),
 }
 
 
