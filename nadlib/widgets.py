@@ -462,8 +462,8 @@ def bloch_readout(d):
 
 # =========================================================================== bosonic ANM maps
 
-#: Defaults of the bosonic ANM explorer: Fig. 5's network moved to h = -9 (E_j = -8.75, -9.25, near the
-#: band bottom); mu-map at T = 0.1, T-map at mu = -Omega - 1e-3; 61 x 61 grids.
+#: Defaults of the bosonic ANM explorer (Fig. 5's network moved to h = -9, E_j = -8.75, -9.25 near the
+#: band bottom; mu-map at T = 0.1, T-map at mu = -Omega - 1e-3; 61 x 61 grids).
 BOSE_ANM_DEFAULTS = dict(h=-9.0, T=0.1, gap=1e-3, delta=0.0, g=0.5, Gamma=0.01, Omega=10.0,
                          gap_range=(1e-4, 3.0), T_range=(1e-2, 10.0), n=61)
 
