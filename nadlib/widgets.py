@@ -13,8 +13,8 @@ The explorers: ``transmission`` (T(w), Eqs. (45)-(46), Fig. 3), ``dynamics`` (ex
 Eqs. (29)-(30), (53), Fig. 4), ``anm_map`` (nu_inf / Gamma over mu_L x mu_R, Eq. (82), Fig. 5),
 ``rates`` (the rates of the energy-basis and local splits, Eqs. (58), (66)-(67), (70)-(75)) and
 ``bloch`` (the Bloch-vector argument of App. F, Fig. 9).  ``all_explorers()`` puts the five in a Tab.
-``bose_anm`` (nu_inf / Gamma with bosonic reservoirs, the chapter "Bosonic reservoirs") is a sixth
-explorer, shown in that chapter.
+``bose_anm_explorer`` (nu_inf / Gamma with bosonic reservoirs, the chapter "Bosonic reservoirs") is a
+sixth explorer, shown in that chapter; its data, figure and readout functions live in `nadlib.figures`.
 
 Sliders use ``continuous_update=False``: a figure is recomputed when a slider is released, not on
 every intermediate position.  Invalid parameter combinations (e.g. a violated Eq. (34)) do not raise
@@ -32,7 +32,8 @@ import numpy as np
 from IPython.display import clear_output, display
 
 from . import fock
-from .anm import nu_infinity, nu_map_mu, nu_map_T
+from . import figures
+from .anm import nu_infinity, nu_map_mu
 from .dissipator import (decompose, decompose_local, gaussian_exponent, interference_entropy_term,
                          steady_state_epa)
 from .epa import asymptotic_rates
@@ -47,7 +48,7 @@ __all__ = ["TRANSMISSION_DEFAULTS", "DYNAMICS_DEFAULTS", "ANM_MAP_DEFAULTS", "RA
            "anm_map_data", "anm_map_figure", "anm_map_readout", "anm_map_explorer",
            "rates_data", "rates_figure", "rates_readout", "rates_explorer",
            "bloch_data", "bloch_figure", "bloch_readout", "bloch_explorer",
-           "BOSE_ANM_DEFAULTS", "bose_anm_data", "bose_anm_figure", "bose_anm_readout", "bose_anm_explorer",
+           "bose_anm_explorer",
            "all_explorers", "explorer_sliders"]
 
 
@@ -460,80 +461,6 @@ def bloch_readout(d):
             f"NESS entropy S = {_g(d['entropy'])}; Tr[ln &rho; L<sub>int</sub> &rho;] (F7) = {et}")
 
 
-# =========================================================================== bosonic ANM maps
-
-#: Defaults of the bosonic ANM explorer (Fig. 5's network moved to h = -9, E_j = -8.75, -9.25 near the
-#: band bottom; mu-map at T = 0.1, T-map at mu = -Omega - 1e-3; 61 x 61 grids).
-BOSE_ANM_DEFAULTS = dict(h=-9.0, T=0.1, gap=1e-3, delta=0.0, g=0.5, Gamma=0.01, Omega=10.0,
-                         gap_range=(1e-4, 3.0), T_range=(1e-2, 10.0), n=61)
-
-
-def bose_anm_data(h=-9.0, T=0.1, gap=1e-3, delta=0.0, g=0.5, Gamma=0.01, Omega=10.0,
-                  gap_range=(1e-4, 3.0), T_range=(1e-2, 10.0), n=61):
-    """nu_inf / Gamma (Eq. (82), EPA rates (55), bosonic loss Gamma + Lambda^+) with bosonic reservoirs.
-
-    Two maps, the bosonic counterparts of Fig. 5: over the chemical potentials below the band,
-    mu_alpha = -Omega - gap_alpha (log grid of gaps in `gap_range`), at T_L = T_R = T; and over
-    T_L x T_R (log grid in `T_range`) at mu_L = mu_R = -Omega - gap.
-
-    Returns
-    -------
-    dict with model, T, gap, gaps (n,), temps (n,), nu_mu (n, n) [gap_L, gap_R], nu_T (n, n)
-    [T_L, T_R] (both nu_inf / Gamma), and the maxima with their positions
-    """
-    m = Model(h=h, delta=delta, g=g, Gamma=Gamma, Omega=Omega)
-    gaps = np.geomspace(gap_range[0], gap_range[1], int(n))
-    temps = np.geomspace(T_range[0], T_range[1], int(n))
-    mu = -Omega - gaps
-    nu_mu = nu_map_mu(m, mu, mu, T, statistics="bose") / m.Gamma
-    nu_T = nu_map_T(m, temps, temps, -Omega - gap, statistics="bose") / m.Gamma
-    i, k = np.unravel_index(int(np.argmax(nu_mu)), nu_mu.shape)
-    p, q = np.unravel_index(int(np.argmax(nu_T)), nu_T.shape)
-    return dict(model=m, T=float(T), gap=float(gap), gaps=gaps, temps=temps, nu_mu=nu_mu, nu_T=nu_T,
-                max_mu=float(nu_mu.max()), argmax_mu=(float(gaps[i]), float(gaps[k])),
-                max_T=float(nu_T.max()), argmax_T=(float(temps[p]), float(temps[q])))
-
-
-def bose_anm_figure(data=None, axes=None, **params):
-    """The two bosonic ANM maps side by side (log axes), nu_inf = 0 in white. Returns a Figure.
-
-    `axes` (two Axes) draws into an existing figure, e.g. one row of a larger grid.
-    """
-    d = data if data is not None else bose_anm_data(**params)
-    m = d["model"]
-    if axes is None:
-        fig, axes = plt.subplots(1, 2, figsize=(10.0, 4.2))
-    else:
-        fig = axes[0].figure
-    cmap = plt.get_cmap("viridis").with_extremes(under="white")     # nu_inf = 0: white
-    panels = [(d["gaps"], d["nu_mu"], r"$-\Omega-\mu_L$", r"$-\Omega-\mu_R$",
-               rf"$T_L=T_R={_g(d['T'])}$"),
-              (d["temps"], d["nu_T"], r"$T_L$", r"$T_R$", rf"$\mu_L=\mu_R=-\Omega-{_g(d['gap'])}$")]
-    for ax, (x, nu, xl, yl, title) in zip(axes, panels):
-        vmax = max(float(nu.max()), 1e-12)
-        im = ax.pcolormesh(x, x, nu.T, shading="auto", cmap=cmap, vmin=1e-9 * vmax, vmax=vmax)
-        ax.set_xscale("log")
-        ax.set_yscale("log")
-        ax.set_xlabel(xl)
-        ax.set_ylabel(yl)
-        ax.set_title(rf"$h={_g(m.h)}$: {title}", fontsize=10)
-        ax.set_aspect("equal")
-        fig.colorbar(im, ax=ax, label=r"$\nu_\infty/\Gamma$", format="%.1e")
-    fig.tight_layout()
-    return fig
-
-
-def bose_anm_readout(d):
-    """HTML readout: the maxima of nu_inf / Gamma on both maps and where they are."""
-    gl, gr = d["argmax_mu"]
-    tl, tr = d["argmax_T"]
-    return (f"h = {_g(d['model'].h)}, levels E<sub>j</sub> = {_g(d['model'].E[0])}, {_g(d['model'].E[1])}: "
-            f"max &nu;<sub>&infin;</sub>/&Gamma; = {_g(d['max_mu'])} on the &mu; map (gaps {_g(gl)}, {_g(gr)}; "
-            f"&gt; 0 on {100 * float(np.mean(d['nu_mu'] > 0)):.0f}%), {_g(d['max_T'])} on the T map "
-            f"(T<sub>L</sub> = {_g(tl)}, T<sub>R</sub> = {_g(tr)}; "
-            f"&gt; 0 on {100 * float(np.mean(d['nu_T'] > 0)):.0f}%)")
-
-
 # =========================================================================== widget plumbing
 
 def _log_slider(value, lo, hi, description, fmt=".3g"):
@@ -646,13 +573,16 @@ def bloch_explorer(**fixed):
 
 
 def bose_anm_explorer(**fixed):
-    """Bosonic nu_inf / Gamma maps (mu below the band; temperatures) as h, T and the gap -Omega - mu vary."""
-    p = dict(BOSE_ANM_DEFAULTS, **fixed)
+    """Bosonic nu_inf / Gamma maps (mu below the band; temperatures) as h, T and the gap -Omega - mu vary.
+
+    Keyword arguments override figures.BOSE_ANM_DEFAULTS and the initial slider values.
+    """
+    p = dict(figures.BOSE_ANM_DEFAULTS, **fixed)
     sliders = dict(h=_slider(p.pop("h"), -9.6, 1.0, 0.1, "h"),
                    T=_log_slider(p.pop("T"), 1e-2, 10.0, "T (μ map)"),
                    gap=_log_slider(p.pop("gap"), 1e-4, 3.0, "−Ω−μ (T map)", fmt=".1e"))
     return _explorer("Bosonic reservoirs: asymptotic non-Markovianity ν∞/Γ, Eq. (82)", sliders, p,
-                     bose_anm_data, bose_anm_figure, bose_anm_readout)
+                     figures.bose_anm_data, figures.bose_anm_figure, figures.bose_anm_readout)
 
 
 def all_explorers():

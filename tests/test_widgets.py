@@ -130,9 +130,9 @@ def test_transmission_weak_coupling_peak_height():
 
 
 def test_bose_anm_explorer_reacts_and_matches_nu_infinity():
-    """The bosonic ANM explorer: every slider changes the readout; its maps are nu_infinity with
-    bosonic Baths (spot check of one grid point), zero on the equilibrium diagonal."""
-    from nadlib import Baths, nu_infinity
+    """The bosonic ANM explorer: every slider changes the readout; its maps (nadlib.figures.bose_anm_data)
+    are nu_infinity with bosonic Baths (spot check of one grid point), zero on the equilibrium diagonal."""
+    from nadlib import Baths, figures, nu_infinity
     box = W.bose_anm_explorer(n=21)
     for s in W.explorer_sliders(box):
         before = box.readout.value
@@ -140,11 +140,11 @@ def test_bose_anm_explorer_reacts_and_matches_nu_infinity():
         assert box.readout.value != before, s.description
         assert "invalid" not in box.readout.value
     plt.close("all")
-    d = W.bose_anm_data(n=21)
+    d = figures.bose_anm_data(n=21)
     np.testing.assert_array_equal(np.diag(d["nu_T"]), 0.0)
     m = d["model"]
     b = Baths(d["temps"][3], d["temps"][15], -m.Omega - d["gap"], -m.Omega - d["gap"], statistics="bose")
     np.testing.assert_allclose(d["nu_T"][3, 15], nu_infinity(m, b) / m.Gamma, rtol=1e-12)
-    fig = W.bose_anm_figure(d)
+    fig = figures.bose_anm_figure(d)
     assert len(fig.axes) == 4                      # two maps and their colour bars
     plt.close(fig)
