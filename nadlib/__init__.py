@@ -4,7 +4,7 @@ The numerics import numpy and scipy only.  Plotting (`nadlib.figures`) needs mat
 explorers (`nadlib.widgets`) need ipywidgets: install the extras ``nadlib[plot]`` or
 ``nadlib[widgets]``; neither is imported here.
 """
-from .model import (Model, Baths, spectral_density, fermi, bose, occupation, check_baths,
+from .model import (Model, Baths, spectral_density, fermi, bose, occupation, loss_rates, check_baths,
                     check_times, check_correlation_matrix, check_double_occupancy)
 
 __version__ = "0.2.0"

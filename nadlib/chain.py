@@ -34,7 +34,7 @@ import numpy as np
 from scipy.linalg import eigh_tridiagonal
 
 from .model import (MAX_ELEMENTS, check_baths, check_correlation_matrix, check_double_occupancy,
-                    check_size, check_times, fermi)
+                    check_size, check_times, fermi, occupation)
 
 __all__ = ["FiniteChain"]
 
@@ -43,24 +43,44 @@ __all__ = ["FiniteChain"]
 _CHUNK_ELEMENTS = 2_000_000
 
 
-def _cos_moments(K, Omega, mu, T):
-    """c(k) = (1/pi) int_0^pi cos(k q) f(-Omega cos q) dq for k = 0..K. Shape (K + 1,).
+def _bose_pole_distance(Omega, mu, T):
+    """Distance from the real q axis of the nearest singularity of n(-Omega cos q), Bose n.
 
-    Composite Gauss-Legendre in q: panels short enough for cos(K q), and graded around the
-    Fermi wave number q_F = arccos(-mu/Omega) where the smoothed step sits.
+    The Bose function has poles at w = mu + 2 pi i n T (n integer); with mu < -Omega the n = 0
+    pole sits at q = i arccosh(-mu/Omega) and the n = 1 pole at q = arccos(-(mu + 2 pi i T)/Omega).
+    The Fourier (cosine) coefficients of n(-Omega cos q) decay like exp(-k * distance).
+    """
+    q0 = np.arccosh(-mu / Omega)
+    q1 = abs(np.arccos(-(mu + 2j * np.pi * T) / Omega).imag)
+    return min(q0, q1)
+
+
+def _cos_moments(K, Omega, mu, T, statistics="fermi"):
+    """c(k) = (1/pi) int_0^pi cos(k q) n(-Omega cos q) dq for k = 0..K. Shape (K + 1,).
+
+    n is the Fermi or Bose function (`statistics`).  Composite Gauss-Legendre in q: panels short
+    enough for cos(K q), and graded around the feature of n: for fermions the Fermi wave number
+    q_F = arccos(-mu/Omega), where the smoothed step sits; for bosons (mu < -Omega) the band
+    bottom q = 0, on the scale of the nearest pole of n(-Omega cos q) (`_bose_pole_distance`),
+    which is small when mu is close to the band bottom.
     """
     x, w = np.polynomial.legendre.leggauss(40)
-    qF = np.arccos(np.clip(-mu / Omega, -1, 1))
-    br = list(np.linspace(0, np.pi, int(np.ceil(np.pi * K / 20.0)) + 9)) + [qF]
-    if T > 0:
-        width = T / (Omega * max(np.sin(qF), 1e-3))
-        for s in 2.0 ** np.arange(-3, 12):
-            br += [qF - s * width, qF + s * width]
+    br = list(np.linspace(0, np.pi, int(np.ceil(np.pi * K / 20.0)) + 9))
+    if statistics == "bose":
+        width = _bose_pole_distance(Omega, mu, T)
+        br += list(width * 2.0 ** np.arange(-3, 40))
+    else:
+        qF = np.arccos(np.clip(-mu / Omega, -1, 1))
+        br += [qF]
+        if T > 0:
+            width = T / (Omega * max(np.sin(qF), 1e-3))
+            for s in 2.0 ** np.arange(-3, 12):
+                br += [qF - s * width, qF + s * width]
     br = np.unique(np.clip(br, 0, np.pi))
     a, b = br[:-1, None], br[1:, None]
     q = ((a + b) / 2 + (b - a) / 2 * x).ravel()
     wq = ((b - a) / 2 * w).ravel()
-    fw = fermi(-Omega * np.cos(q), mu, T) * wq / np.pi
+    fw = occupation(-Omega * np.cos(q), mu, T, statistics) * wq / np.pi
     k = np.arange(K + 1)
     out = np.empty(K + 1)
     for s in range(0, K + 1, 256):
@@ -77,7 +97,11 @@ class FiniteChain:
         System and coupling parameters (h, delta, g, Gamma, Omega).
     b : Baths
         Temperatures and chemical potentials of the leads.  Must be scalar (``b.shape == ()``).
-        T = 0 is allowed (step occupation).
+        Fermionic (T = 0 allowed: a step occupation) or bosonic (``statistics="bose"``: T > 0 and
+        mu_alpha < -Omega).  The single-particle evolution is the same for both statistics; only
+        the lead modes' initial occupations (Fermi or Bose functions) and the admissible initial
+        system correlations differ: C0 Hermitian with 0 <= C0 <= 1 for fermions, C0 >= 0 for bosons.
+        `double_occupancy` is fermionic only.
     M : int, optional
         Number of sites per lead (M >= 2, so that the energy current (41) is defined).  If None,
         it is chosen from `t_max` as the larger of two rules (see `required_M`):
@@ -171,7 +195,7 @@ class FiniteChain:
                 "Ask for an earlier t_max or a smaller M (or raise FiniteChain.N_max deliberately)")
 
     def __init__(self, m, b, M=None, t_max=None, tol=1e-6, M_max=4000, leads="finite"):
-        check_baths(m, b, scalar=True, caller="FiniteChain")
+        check_baths(m, b, scalar=True, bose=True, caller="FiniteChain")
         self.model, self.baths = m, b
         Omega = m.Omega
         if t_max is not None:
@@ -251,22 +275,25 @@ class FiniteChain:
         self.chain_energies, self.chain_vectors = eigh_tridiagonal(
             np.zeros(M), np.full(M - 1, -Omega / 2))
         # mode occupations f_alpha(omega_q) of the grand-canonical lead states, Eq. (20)
+        # (Fermi or Bose by b.statistics; bosonic lead modes, all above -Omega > mu, are normalisable)
         self.chain_occupations = np.stack([
-            fermi(self.chain_energies, b.mu_L, b.T_L),
-            fermi(self.chain_energies, b.mu_R, b.T_R)])
+            occupation(self.chain_energies, b.mu_L, b.T_L, b.statistics),
+            occupation(self.chain_energies, b.mu_R, b.T_R, b.statistics)])
         if leads == "finite":
             self.lead_states = [(self.chain_vectors, self.chain_occupations[a]) for a in (0, 1)]
         else:
             # The first M sites of a semi-infinite lead in its grand-canonical state:
-            # <A_m^dag A_n> = c(m - n) - c(m + n), c(k) = (1/pi) int_0^pi cos(k q) f(-Omega cos q) dq
-            # (image construction for the open end).  The finite chain then reproduces the
+            # <A_m^dag A_n> = c(m - n) - c(m + n), c(k) = (1/pi) int_0^pi cos(k q) n(-Omega cos q) dq
+            # (image construction for the open end; the same for both statistics, since it only
+            # concerns the single-particle modes).  The finite chain then reproduces the
             # semi-infinite one exactly until the far end is felt at the contact, t = M/Omega.
             self.lead_states = []
+            hi = 1.0 if b.statistics == "fermi" else np.inf     # Pauli bound; bosons: n >= 0 only
             for mu, T in ((float(b.mu_L), float(b.T_L)), (float(b.mu_R), float(b.T_R))):
-                c = _cos_moments(2 * M + 2, Omega, mu, T)
+                c = _cos_moments(2 * M + 2, Omega, mu, T, b.statistics)
                 i = np.arange(1, M + 1)
                 lam, W = np.linalg.eigh(c[np.abs(i[:, None] - i[None, :])] - c[i[:, None] + i[None, :]])
-                self.lead_states.append((W, np.clip(lam, 0.0, 1.0)))
+                self.lead_states.append((W, np.clip(lam, 0.0, hi)))
 
     # --- choice of M ---------------------------------------------------------------------------
     @staticmethod
@@ -275,9 +302,18 @@ class FiniteChain:
 
         Returns 0.0 for a T = 0 lead whose Fermi step lies inside the band (no exponential
         decay) and inf when no lead's occupation varies by more than `tol` across the band.
+        Bosonic leads: the distance of the nearest pole of n(-Omega cos q) from the real q axis
+        (`_bose_pole_distance`, ~sqrt(2(-Omega - mu)/Omega) for mu just below the band), capped
+        at 0.2 so that the growth exp(Omega t sinh a) of the propagating factor stays within the
+        estimate exp(-a (2M - Omega t)); inf if n < tol across the band.
         """
         rate = np.inf
         for T, mu in ((float(b.T_L), float(b.mu_L)), (float(b.T_R), float(b.mu_R))):
+            if b.statistics == "bose":
+                if occupation(-m.Omega, mu, T, "bose") < tol:
+                    continue
+                rate = min(rate, 0.2, _bose_pole_distance(m.Omega, mu, T))
+                continue
             outside = abs(mu) - m.Omega                  # distance of the step from the band
             if T == 0.0:
                 if outside < 0:
@@ -445,7 +481,7 @@ class FiniteChain:
 
     def _prepare(self, t, C0, strict):
         t = self._check_times(t, strict)
-        C0 = check_correlation_matrix(C0)
+        C0 = check_correlation_matrix(C0, statistics=self.baths.statistics)
         R = self.model.R
         return t, C0, R.T @ C0 @ R                               # C^site = R^T C R
 
@@ -478,7 +514,8 @@ class FiniteChain:
         t : array_like
             Times, any shape.
         C0 : array_like, shape (2, 2), optional
-            Initial C(0) in the eigenbasis, Hermitian with 0 <= C0 <= 1; default vacuum.
+            Initial C(0) in the eigenbasis, Hermitian with 0 <= C0 <= 1 (bosonic leads: C0 >= 0,
+            occupations are unbounded); default vacuum.
         strict : bool
             If True, raise ValueError instead of warning when a time reaches the recurrence time.
 
@@ -544,6 +581,9 @@ class FiniteChain:
 
         which is Eq. (31) rewritten; for a Gaussian initial state (D0 = det C0) D(t) = det C(t).
         """
+        if self.baths.statistics != "fermi":
+            raise ValueError("double_occupancy needs fermionic reservoirs: Eq. (22) and the Wick "
+                             "argument below use the fermionic two-mode Fock space; got bosonic leads")
         t, C0, C0site = self._prepare(t, C0, strict)
         D0 = check_double_occupancy(C0, D0)
         Cs, Us = self._correlations(t.ravel(), self.sys_index, C0site)
@@ -694,31 +734,43 @@ class FiniteChain:
             out += np.einsum("nii->n", C[:, :-1, 1:]).real      # Re <A_m^dag A_{m+1}>
         return (-self.model.Omega * out).reshape(t.shape)
 
-    def gibbs_state(self, T, mu):
+    def gibbs_state(self, T, mu, statistics=None):
         """Reduced global Gibbs state of the whole chain, Eq. (39) and App. C.
 
-        Tr_B[exp(-(H - mu N)/T)/Z] is Gaussian with system block <c_a^dag c_b> = [f(h)]_ab,
-        f the Fermi function of the full single-particle Hamiltonian h (real symmetric, so no
-        transpose matters).
+        Tr_B[exp(-(H - mu N)/T)/Z] is Gaussian with system block <c_a^dag c_b> = [n(h)]_ab,
+        n the Fermi or Bose function of the full single-particle Hamiltonian h (real symmetric,
+        so no transpose matters).
 
         Parameters
         ----------
         T : float
             Temperature, T >= 0 (T = 0: ground state of H - mu N, with occupation 1/2 for a
-            level exactly at mu).
+            level exactly at mu).  Bosons need T > 0.
         mu : float
-            Chemical potential.
+            Chemical potential.  Bosons need mu below every single-particle level of the whole
+            chain (for a chain without bound states those all lie inside (-Omega, Omega), so
+            mu < -Omega suffices); otherwise the Gibbs state is not normalisable.
+        statistics : {"fermi", "bose"}, optional
+            Default: that of the chain's Baths.
 
         Returns
         -------
         ndarray, shape (2, 2), complex: the eigenbasis matrix C = R C^site R^T.
         """
         T, mu = float(T), float(mu)
+        statistics = self.baths.statistics if statistics is None else statistics
         if not (np.isfinite(T) and np.isfinite(mu)):
             raise ValueError("T and mu must be finite")
         if T < 0:
             raise ValueError(f"temperatures must satisfy T >= 0, got T={T}")
+        if statistics == "bose":
+            if T <= 0:
+                raise ValueError(f"a bosonic Gibbs state needs T > 0, got T={T}")
+            if mu >= self.energies[0]:
+                raise ValueError(
+                    f"a bosonic Gibbs state needs mu below the lowest single-particle level of the "
+                    f"whole chain, {self.energies[0]:.6g}; got mu={mu:g} (the state would condense)")
         Vs = self.eigenvectors[self.sys_index]                  # (2, N)
-        Cs = (Vs * fermi(self.energies, mu, T)) @ Vs.T
+        Cs = (Vs * occupation(self.energies, mu, T, statistics)) @ Vs.T
         R = self.model.R
         return (R @ Cs @ R.T).astype(complex)

@@ -17,6 +17,14 @@ the R of Eq. (16)).  Sums in (65) and (71) run over j != k and alpha != alpha' (
 
 The closed-form current corrections (79)-(81) live here rather than in
 `transport` because they are statements about the split generators.
+
+Statistics.  The rates accept fermionic and bosonic Baths: the gain rates have the same form
+with Bose functions, and every loss rate flips from width - gain to width + gain
+(`model.loss_rates`): Lambda^- = diag(Gamma_j) + Lambda^+, gamma^-_{alpha,j} = Gamma_{alpha,j} +
+gamma^+_{alpha,j}.  The 16x16 superoperators live in the fermionic two-mode Fock space, so
+`decompose` and `decompose_local` return None for them with bosonic Baths, and the functions that
+build or use Fock-space objects (`asymptotic_generator`, `fixed_point`, `interference_diagonal_form`,
+`local_energy_current`, `local_rate_ratio_weak`) refuse bosonic Baths.
 """
 from __future__ import annotations
 
@@ -26,7 +34,7 @@ import numpy as np
 
 from . import fock
 from .epa import asymptotic_rates, epa_phi
-from .model import check_baths, fermi
+from .model import check_baths, fermi, loss_rates
 from .quadrature import bath_average
 
 __all__ = ["Decomposition", "LocalDecomposition", "bath_rates", "decompose", "decompose_local",
@@ -55,8 +63,9 @@ L_L, L_R, L_LR : 16x16 superoperators (only for scalar Baths, else None)
 
 
 def _golden_average(kernel, m, b, caller):
-    """int kernel(w) f_alpha(w) dw for both baths, resolving the golden-rule peaks. (alpha, *K, *S)."""
-    check_baths(m, b, caller=caller)
+    """int kernel(w) n_alpha(w) dw for both baths (Fermi or Bose n), resolving the golden-rule
+    peaks. Shape (alpha, *K, *S)."""
+    check_baths(m, b, bose=True, caller=caller)
     return bath_average(kernel, m, b, convention="golden")
 
 
@@ -64,7 +73,8 @@ def bath_rates(m, b):
     """Single-bath rates gamma^{+-}_{alpha,j} of Eq. (58), EPA convention.
 
     gamma^+_{alpha,j} = Gamma_{alpha,j} int dw phi_j(w) f_alpha(w) and
-    gamma^-_{alpha,j} = Gamma_{alpha,j} - gamma^+_{alpha,j}.
+    gamma^-_{alpha,j} = Gamma_{alpha,j} - gamma^+_{alpha,j}.  Bosonic Baths: f_alpha is the Bose
+    function and gamma^-_{alpha,j} = Gamma_{alpha,j} + gamma^+_{alpha,j}.
 
     Returns
     -------
@@ -75,14 +85,15 @@ def bath_rates(m, b):
     occ = _golden_average(lambda w: epa_phi(m, w), m, b, "bath_rates")   # (alpha, j, *S)
     occ = np.moveaxis(occ, (0, 1), (-2, -1))                              # (*S, alpha, j)
     gp = partial * occ
-    return partial - gp, gp
+    return loss_rates(partial, gp, b.statistics), gp
 
 
 def xi(m, b, printed=False):
     """Real part of Lambda^+_12 from the integral (66), with the corrected prefactor g/(4 Delta) (A3).
 
     xi = (g / 4 Delta) int dw sum_j Gamma_j phi_j(w) [f_L(w) - f_R(w)].
-    printed=True uses the paper's g/(2 Delta), which is twice too large.  Shape b.shape.
+    printed=True uses the paper's g/(2 Delta), which is twice too large.  Fermionic or bosonic
+    Baths (f the Fermi or Bose functions).  Shape b.shape.
     """
     Gj = m.Gamma_golden
 
@@ -98,6 +109,7 @@ def eta(m, b):
     """Imaginary part of Lambda^+_12 from the integral (67). Shape b.shape.
 
     eta = (g / 2 Delta) int dw [(E_1 - w) phi_1 - (E_2 - w) phi_2] [f_L - f_R].
+    Fermionic or bosonic Baths.
     """
     E = m.E
 
@@ -110,6 +122,10 @@ def eta(m, b):
 
 def local_cross_rates(m, b):
     """Site-basis cross rates Lambdabar^{+-}_LR from the integrals (72)-(75).
+
+    (74)-(75) follow from Lambdabar^- = R^T (diag(Gamma_j) - Lambda^+) R.  For bosonic Baths the
+    loss is diag(Gamma_j) + Lambda^+, which flips the sign of the integrals in (74) and of the
+    imaginary part in (75).
 
     Returns
     -------
@@ -129,8 +145,8 @@ def local_cross_rates(m, b):
     one = Gj[1] - Gj[0]
     re_p = m.g / (4 * m.Delta) * (IL[0] + IR[0])                     # (72)
     im_p = m.g / (2 * m.Delta) * (IL[1] - IR[1])                     # (73)
-    re_m = m.g / (4 * m.Delta) * (2 * one - IL[2] - IR[2])           # (74)
-    return re_p + 1j * im_p, re_m - 1j * im_p                        # (75)
+    re_m = m.g / (4 * m.Delta) * loss_rates(2 * one, IL[2] + IR[2], b.statistics)    # (74)
+    return re_p + 1j * im_p, re_m + loss_rates(0, 1j * im_p, b.statistics)       # (75)
 
 
 def asymptotic_generator(m, b, include_hamiltonian=True):
@@ -151,6 +167,7 @@ def steady_state_epa(m, b):
 
     Solves i[H, C] - {Gamma, C}/2 + Lambda^+ = 0 with H = diag(E_j), Gamma = diag(Gamma_j):
     C_jk = Lambda^+_jk / ((Gamma_j + Gamma_k)/2 - i (E_j - E_k)).  Shape (*b.shape, 2, 2).
+    Fermionic or bosonic Baths ((48) is the same for both).
     """
     Lp = asymptotic_rates(m, b)
     E, G = m.E, m.Gamma_golden
@@ -177,12 +194,14 @@ def decompose(m, b):
     Returns
     -------
     Decomposition
-        Rates for any Baths shape; superoperators only for scalar Baths.
+        Rates for any Baths shape, fermionic or bosonic (bosons: gamma^- = Gamma_{alpha,j} +
+        gamma^+); superoperators only for scalar fermionic Baths, None otherwise (the bosonic
+        Fock space is infinite).
     """
     gm, gp = bath_rates(m, b)
     Lp = asymptotic_rates(m, b)
     x, e = Lp[..., 0, 1].real, Lp[..., 0, 1].imag
-    if b.shape != ():
+    if b.shape != () or b.statistics != "fermi":
         return Decomposition(gm, gp, x, e, None, None, None)
     L_L, L_R, L_int = _superops_energy(gm, gp, Lp)
     return Decomposition(gm, gp, x, e, L_L, L_R, L_int)
@@ -197,6 +216,8 @@ def decompose_local(m, b):
     Returns
     -------
     LocalDecomposition
+        Rates for any Baths shape, fermionic or bosonic; superoperators only for scalar
+        fermionic Baths, None otherwise.
     """
     gm, gp = bath_rates(m, b)
     gbm, gbp = gm.sum(axis=-1), gp.sum(axis=-1)
@@ -204,7 +225,7 @@ def decompose_local(m, b):
     R = m.R
     Lbp = np.einsum("ja,...jk,kb->...ab", R, Lp, R)
     Lbm = np.einsum("ja,...jk,kb->...ab", R, Lm, R)
-    if b.shape != ():
+    if b.shape != () or b.statistics != "fermi":
         return LocalDecomposition(gbm, gbp, Lbp, Lbm, None, None, None)
     c = fock.mode_operators(R.T)                                      # c = R^T d
     Ls = [gbm[a] * fock.lindblad_dissipator(c[a]) + gbp[a] * fock.lindblad_dissipator(c[a].conj().T)
@@ -225,7 +246,9 @@ def fixed_point(m, b, alpha):
 def effective_site_energy(m, b):
     """Effective site energy of Lbar_alpha's fixed point, Eq. (77): T ln(gbar^-/gbar^+) + mu.
 
-    Shape (*b.shape, 2) [alpha].  Needs T_alpha > 0.
+    Shape (*b.shape, 2) [alpha].  Needs T_alpha > 0.  Holds for bosonic Baths too: the fixed
+    point n = gbar^+/(gbar^- - gbar^+) of a bosonic mode is the Bose occupation at that energy,
+    as n = gbar^+/(gbar^- + gbar^+) is the Fermi one for a fermionic mode.
     """
     if np.any(b.T <= 0):
         raise ValueError("Eq. (77) needs T_alpha > 0")
@@ -272,6 +295,7 @@ def local_energy_current(m, b, C_site, printed=False):
     h_L <Lbar_L^dag N_S> + (g/2) sum_j R_1j^2 Gamma_j Re<c_L^dag c_R>; printed=True uses "-".
     <Lbar_L^dag N_S> = gbar^+_L (1 - n_L) - gbar^-_L n_L.
     """
+    check_baths(m, b, caller="local_energy_current")          # (1 - n_L): fermionic
     d = decompose_local(m, b)
     C_site = np.asarray(C_site)
     nL = C_site[..., 0, 0].real
@@ -287,9 +311,8 @@ def interference_diagonal_form(m, b):
     L_1 = L_2^dag = (d_1 - e^{-i theta} d_2)/sqrt 2, L_3 = L_4^dag = (d_1 + e^{-i theta} d_2)/sqrt 2,
     theta = arg Lambda^+_12.  Returns (rates (4,), [L_1..L_4] as 4x4 matrices).
     """
+    check_baths(m, b, scalar=True, caller="interference_diagonal_form")
     Lp = asymptotic_rates(m, b)
-    if np.shape(Lp) != (2, 2):
-        raise ValueError("interference_diagonal_form needs scalar Baths")
     a = abs(Lp[0, 1])
     th = np.angle(Lp[0, 1])
     d1, d2 = fock.annihilators()

@@ -10,13 +10,18 @@ Conventions (the book's chapters on Sec. IV-V): the time-dependent rates (54)
 use the pole of Eq. (36) by default ("shifted", as the Fig. 4 lines); the
 asymptotic rates (55) use E_j and Gamma_j = 2 pi J_N(E_j) ("golden"), as the paper
 states after Eq. (53).  Either keyword selects the other.
+
+Statistics.  The gain rates (54)-(55) have the same form for fermionic and bosonic reservoirs
+(F built from the Fermi or Bose functions); the loss matrix is Gamma - Lambda^+ for fermions and
+Gamma + Lambda^+ for bosons (`model.loss_rates`).  `lambda_plus` and `asymptotic_rates` accept
+both.
 """
 from __future__ import annotations
 
 import numpy as np
 from scipy import special
 
-from .model import check_baths, check_size, check_times
+from .model import check_baths, check_size, check_times, loss_rates
 from .quadrature import (RESOLVED_MAX_OMEGA_T, bath_matrix_average, fourier_rule_for, rule_for,
                          sqrt_graded_rule, time_groups)
 from .spectral import propagator, residue_weight
@@ -41,6 +46,7 @@ def lambda_plus(m, b, t, convention="shifted"):
 
     Lambda^+(t) = int_0^t dt' G^dag(t') Phi(t') + h.c. = X + X^dag, done in closed form:
     X_jk(t) = int dw J F_jk (exp(i(w0_j^* - w) t) - 1) / (i (w0_j^* - w)).
+    Fermionic or bosonic Baths (F from the Fermi or Bose functions).
 
     Cost and memory are bounded for any t.  For Omega t <= quadrature.RESOLVED_MAX_OMEGA_T the
     integral runs on `quadrature.rule_for`, which resolves e^{-i w t}; later, X splits into a
@@ -53,7 +59,7 @@ def lambda_plus(m, b, t, convention="shifted"):
     -------
     ndarray, shape (*t.shape, 2, 2), complex Hermitian
     """
-    b = check_baths(m, b, scalar=True, caller="lambda_plus")
+    b = check_baths(m, b, scalar=True, bose=True, caller="lambda_plus")
     t = check_times(t, m.Omega)
     tf = t.ravel()
     check_size("lambda_plus", "Lambda^+(t) (Nt x 2 x 2)", 4 * tf.size)
@@ -127,28 +133,32 @@ def asymptotic_rates(m, b, convention="golden", both=False):
     """Asymptotic EPA gain matrix Lambda^+ = lim Lambda^+(t), Eq. (55), for any Baths shape.
 
     Lambda^+_jk = i int dw J_N F_jk [1/(E_j - w + i Gamma_j/2) - 1/(E_k - w - i Gamma_k/2)].
-    F_jk = sum_alpha R_j,alpha R_k,alpha f_alpha, so each bath needs one Fermi
+    F_jk = sum_alpha R_j,alpha R_k,alpha n_alpha, so each bath needs one occupation
     integral per distinct (mu_alpha, T_alpha): a mu_L x mu_R map of N x N points
     costs 2N integrals, done in one vectorised pass.
+
+    Fermionic or bosonic Baths: n_alpha is the Fermi or the Bose function, and the loss matrix
+    (index order of Eq. (51)) is Lambda^- = diag(Gamma_j) - Lambda^+ for fermions and
+    Lambda^- = diag(Gamma_j) + Lambda^+ for bosons.
 
     Parameters
     ----------
     convention : {"golden", "shifted"}
         Pole E_j - i pi J_N(E_j) (default, as in Sec. V) or E'_j - i Gamma_j/2.
     both : bool
-        Also return Lambda^- = diag(Gamma_j) - Lambda^+.
+        Also return Lambda^- (diag(Gamma_j) -+ Lambda^+, fermions / bosons).
 
     Returns
     -------
     Lambda_plus : ndarray, shape (*b.shape, 2, 2), complex Hermitian
     Lambda_minus : same, only if both=True
     """
-    check_baths(m, b, caller="asymptotic_rates")
+    check_baths(m, b, bose=True, caller="asymptotic_rates")
     w0 = m.pole(convention)
     Lp = bath_matrix_average(_rates_kernel(m, w0), m, b, convention)
     Lp = 0.5 * (Lp + np.swapaxes(Lp, -1, -2).conj())
     if both:
-        return Lp, np.diag(-2 * w0.imag) - Lp
+        return Lp, loss_rates(np.diag(-2 * w0.imag), Lp, b.statistics)
     return Lp
 
 

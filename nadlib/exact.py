@@ -16,6 +16,11 @@ which Filon weights integrate exactly (see `bath_correlations`).  The decaying t
 directly, so the approach to the steady state is resolved far below the round-off of C(inf):
 at late times it follows the t^{-2} law of the band-edge tails (checked against a hand-derived
 coefficient in the tests; relative accuracy ~1e-4 at t = 1e7).
+
+Statistics.  The Heisenberg equations of the quadratic Hamiltonian are the same for fermions
+and bosons, so C(t), C(inf) and the gain Lambda^+(t) have the same form with F built from the
+Bose functions; only the loss matrix of (51) changes (`model.loss_rates`) and the initial C0
+is then only required to be >= 0.  D(t) (Eq. (31)) is fermionic.
 """
 from __future__ import annotations
 
@@ -25,8 +30,8 @@ import warnings
 
 import numpy as np
 
-from .model import (check_baths, check_correlation_matrix, check_double_occupancy, check_size,
-                    check_times)
+from .model import (Baths, check_baths, check_correlation_matrix, check_double_occupancy, check_size,
+                    check_times, loss_rates)
 from .quadrature import (RESOLVED_MAX_OMEGA_T, bath_matrix_average, fourier_rule_for,
                          occupation_average, rule_for, time_groups)
 from .spectral import (arc_levels, check_method, exponential_representation, propagator,
@@ -70,7 +75,7 @@ def bath_correlations(m, b, t, method="exact", convention="shifted", derivative=
     Parameters
     ----------
     m : Model
-    b : Baths (scalar)
+    b : Baths (scalar), fermionic or bosonic
     t : array_like, times >= 0
     method : {"exact", "epa"}
         Propagator inside (30): exact (24) or EPA (53).
@@ -82,7 +87,7 @@ def bath_correlations(m, b, t, method="exact", convention="shifted", derivative=
     Z : ndarray, shape (*t.shape, 2, 2) complex
     dZ : same shape, only if derivative=True
     """
-    b = check_baths(m, b, scalar=True, caller="bath_correlations")
+    b = check_baths(m, b, scalar=True, bose=True, caller="bath_correlations")
     check_method(method, convention)
     t = check_times(t, m.Omega)
     tf = t.ravel()
@@ -126,9 +131,11 @@ def _occupation_matrix(m, b, w, method):
     Returns keep (Nw,) bool, F (Nkeep, 2, 2), use_full (bool).
     """
     f = b.occupation(w)                                      # (2, Nw)
+    # Bosonic occupations have no "full" value (n may exceed 1, and the commutator gives the sum
+    # rule with the opposite sign), so for bosons only empty regions are dropped.
     empty = np.all(f < 1e-18, axis=0)
-    full = np.all(1 - f < 1e-18, axis=0)
-    use_full = method == "exact" and full.sum() > empty.sum()
+    full = np.all(np.abs(1 - f) < 1e-18, axis=0)
+    use_full = method == "exact" and b.statistics == "fermi" and full.sum() > empty.sum()
     keep = ~(full if use_full else empty)
     F = b.F(m, w[keep])
     if use_full:
@@ -295,10 +302,12 @@ def correlation_matrix(m, b, t, C0=None, method="exact", convention="shifted"):
     ----------
     m : Model
     b : Baths (scalar)
+        Fermionic or bosonic (then F is built from the Bose functions).
     t : array_like
         Times t >= 0, any shape.
     C0 : (2, 2) array_like, optional
-        Initial correlation matrix (Hermitian, 0 <= C0 <= 1); default vacuum.
+        Initial correlation matrix: Hermitian, 0 <= C0 <= 1 for fermions, C0 >= 0 for bosons;
+        default vacuum.
     method : {"exact", "epa"}
         "exact" uses the exact propagator (24)/(35); "epa" the exponential
         propagator (53) (the Fig. 4 lines; equivalent to integrating (48) with
@@ -311,7 +320,8 @@ def correlation_matrix(m, b, t, C0=None, method="exact", convention="shifted"):
     ndarray, shape (*t.shape, 2, 2), complex
     """
     check_method(method, convention)
-    C0 = check_correlation_matrix(C0)
+    b = check_baths(m, b, scalar=True, bose=True, caller="correlation_matrix")
+    C0 = check_correlation_matrix(C0, statistics=b.statistics)
     t = check_times(t, m.Omega)
     Z = bath_correlations(m, b, t, method, convention)
     G = propagator(m, t, method, convention)                 # (2, *t.shape)
@@ -323,7 +333,8 @@ def double_occupancy(m, b, t, C0=None, D0=0.0, method="exact", convention="shift
     """Double occupancy D(t) = Tr[rho_S(t) d_1^dag d_2^dag d_2 d_1], Eq. (31).
 
     D(t) = |det G|^2 D0 + det Z + sum_{j,k} [|G_j|^2 Z_kk C0_jj - G_j^* G_k Z_kj C0_jk].
-    (The j = k terms cancel; typo A5 is harmless here.)
+    (The j = k terms cancel; typo A5 is harmless here.)  Fermionic reservoirs only: the formula
+    is the fermionic Wick (determinant) structure of the two-mode Fock space.
 
     Parameters
     ----------
@@ -337,6 +348,7 @@ def double_occupancy(m, b, t, C0=None, D0=0.0, method="exact", convention="shift
     ndarray, shape (*t.shape,), real
     """
     check_method(method, convention)
+    check_baths(m, b, scalar=True, caller="double_occupancy")
     C0 = check_correlation_matrix(C0)
     D0 = check_double_occupancy(C0, D0)
     t = check_times(t, m.Omega)
@@ -363,30 +375,39 @@ def steady_state(m, b):
     """Steady-state correlation matrix C(inf), Eq. (32), for any Baths shape.
 
     C_jk(inf) = int dw J(w) F_jk(w) [theta_j + i pi phi_j][theta_k - i pi phi_k],
-    with phi_j (35) and theta_j (37).  F = R f R^T splits into one Fermi integral
-    per bath, evaluated for all distinct (mu, T) pairs of the Baths at once.
+    with phi_j (35) and theta_j (37).  F = R n R^T splits into one occupation integral
+    per bath, evaluated for all distinct (mu, T) pairs of the Baths at once.  Fermionic or
+    bosonic Baths (n the Fermi or Bose functions; the formula is the same for both).
 
     Returns
     -------
     ndarray, shape (*b.shape, 2, 2), complex
     """
-    check_baths(m, b, caller="steady_state")
+    check_baths(m, b, bose=True, caller="steady_state")
     return bath_matrix_average(_steady_kernel(m), m, b)
 
 
-def equilibrium_populations(m, T, mu):
-    """Populations int dw phi_j(w) f(w) for baths in mutual equilibrium, Eq. (38).
+def equilibrium_populations(m, T, mu, statistics="fermi"):
+    """Populations int dw phi_j(w) n(w) for baths in mutual equilibrium, Eq. (38).
+
+    n is the Fermi function, or the Bose function with statistics="bose" (then T > 0 and
+    mu < -Omega are required, as for `Baths`).
 
     Returns shape (2, *broadcast(T, mu).shape), real.
     """
-    return occupation_average(m.phi, m.Omega, mu, T, peaks=m.peaks())
+    if statistics == "bose":
+        check_baths(m, Baths(T, T, mu, mu, statistics="bose"), bose=True,
+                    caller="equilibrium_populations")
+    return occupation_average(m.phi, m.Omega, mu, T, statistics, peaks=m.peaks())
 
 
 def tcl_generator(m, b, t, method="exact", convention="shifted", warn=True):
     """Exact time-local generator (47): H(t), Gamma(t), Lambda^+(t), Lambda^-(t).
 
     i H + Gamma/2 = -G^{-1} dG/dt (G diagonal), and
-    Lambda^+ = dZ/dt - i[H, Z] + {Gamma, Z}/2, Lambda^- = Gamma - Lambda^+.
+    Lambda^+ = dZ/dt - i[H, Z] + {Gamma, Z}/2; Lambda^- = Gamma - Lambda^+ for fermionic Baths,
+    Lambda^- = Gamma + Lambda^+ for bosonic ones (`model.loss_rates`: the loss matrix in the
+    index order of Eq. (51) that reproduces (48) with commutators).
 
     The exact G_j(t) carries a band-edge tail ~ t^{-3/2} that eventually outgrows
     the pole term exp(-Gamma_j t/2); G^{-1} then amplifies the tail and the
@@ -403,6 +424,7 @@ def tcl_generator(m, b, t, method="exact", convention="shifted", warn=True):
     -------
     TCLGenerator of arrays with shape (*t.shape, 2, 2)
     """
+    b = check_baths(m, b, scalar=True, bose=True, caller="tcl_generator")
     t = check_times(t, m.Omega)
     check_size("tcl_generator", "H, Gamma, Lambda^+-, Z and dZ/dt (24 x Nt)", 24 * t.size)
     G = np.moveaxis(propagator(m, t, method, convention), 0, -1)           # (*t, 2)
@@ -429,4 +451,4 @@ def tcl_generator(m, b, t, method="exact", convention="shifted", warn=True):
                           "i E'_j + Gamma_j/2 by more than 1e-3 Gamma_j (G^{-1} amplifies the "
                           "t^{-3/2} band-edge tail of G_j); the asymptotic rates (55) describe the "
                           "plateau, not these times", RuntimeWarning, stacklevel=2)
-    return TCLGenerator(Hc, Gc, Lp, Gc - Lp)
+    return TCLGenerator(Hc, Gc, Lp, loss_rates(Gc, Lp, b.statistics))

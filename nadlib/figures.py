@@ -1145,6 +1145,87 @@ def master_equations_readout(d):
     return f"within 1 % of the exact solution ({html.escape(d['quantity'])}): " + ", ".join(parts)
 
 
+# =========================================================================== bosonic reservoirs
+# The chapter "Bosonic reservoirs" (beyond the paper): the bosonic counterparts of Fig. 5, also the
+# data, figure and readout of nadlib.widgets.bose_anm_explorer.
+
+__all__ += ["BOSE_ANM_DEFAULTS", "bose_anm_data", "bose_anm_figure", "bose_anm_readout"]
+
+#: Defaults of the bosonic ANM explorer (Fig. 5's network moved to h = -9, E_j = -8.75, -9.25 near the
+#: band bottom; mu-map at T = 0.1, T-map at mu = -Omega - 1e-3; 61 x 61 grids).
+BOSE_ANM_DEFAULTS = dict(h=-9.0, T=0.1, gap=1e-3, delta=0.0, g=0.5, Gamma=0.01, Omega=10.0,
+                         gap_range=(1e-4, 3.0), T_range=(1e-2, 10.0), n=61)
+
+
+def bose_anm_data(**params):
+    """nu_inf / Gamma (Eq. (82), EPA rates (55), bosonic loss Gamma + Lambda^+) with bosonic reservoirs.
+
+    Two maps, the bosonic counterparts of Fig. 5: over the chemical potentials below the band,
+    mu_alpha = -Omega - gap_alpha (log grid of gaps in `gap_range`), at T_L = T_R = T; and over
+    T_L x T_R (log grid in `T_range`) at mu_L = mu_R = -Omega - gap.
+
+    Returns
+    -------
+    dict with model, T, gap, gaps (n,), temps (n,), nu_mu (n, n) [gap_L, gap_R], nu_T (n, n)
+    [T_L, T_R] (both nu_inf / Gamma), and the maxima with their positions
+    """
+    p = _params(BOSE_ANM_DEFAULTS, params, "bose_anm_data")
+    h, T, gap, Omega, n = p["h"], p["T"], p["gap"], p["Omega"], p["n"]
+    gap_range, T_range = p["gap_range"], p["T_range"]
+    m = Model(h=h, delta=p["delta"], g=p["g"], Gamma=p["Gamma"], Omega=Omega)
+    gaps = np.geomspace(gap_range[0], gap_range[1], int(n))
+    temps = np.geomspace(T_range[0], T_range[1], int(n))
+    mu = -Omega - gaps
+    nu_mu = nu_map_mu(m, mu, mu, T, statistics="bose") / m.Gamma
+    nu_T = nu_map_T(m, temps, temps, -Omega - gap, statistics="bose") / m.Gamma
+    i, k = np.unravel_index(int(np.argmax(nu_mu)), nu_mu.shape)
+    p, q = np.unravel_index(int(np.argmax(nu_T)), nu_T.shape)
+    return dict(model=m, T=float(T), gap=float(gap), gaps=gaps, temps=temps, nu_mu=nu_mu, nu_T=nu_T,
+                max_mu=float(nu_mu.max()), argmax_mu=(float(gaps[i]), float(gaps[k])),
+                max_T=float(nu_T.max()), argmax_T=(float(temps[p]), float(temps[q])))
+
+
+def bose_anm_figure(data, axes=None):
+    """The two bosonic ANM maps side by side (log axes), nu_inf = 0 in white. Returns a Figure.
+
+    `axes` (two Axes) draws into an existing figure, e.g. one row of a larger grid.
+    """
+    d = data
+    m = d["model"]
+    if axes is None:
+        fig, axes = plt.subplots(1, 2, figsize=(10.0, 4.2))
+    else:
+        fig = axes[0].figure
+    cmap = plt.get_cmap("viridis").with_extremes(under="white")     # nu_inf = 0: white
+    panels = [(d["gaps"], d["nu_mu"], r"$-\Omega-\mu_L$", r"$-\Omega-\mu_R$",
+               rf"$T_L=T_R={d['T']:.3g}$"),
+              (d["temps"], d["nu_T"], r"$T_L$", r"$T_R$", rf"$\mu_L=\mu_R=-\Omega-{d['gap']:.3g}$")]
+    for ax, (x, nu, xl, yl, title) in zip(axes, panels):
+        vmax = max(float(nu.max()), 1e-12)
+        im = ax.pcolormesh(x, x, nu.T, shading="auto", cmap=cmap, vmin=1e-9 * vmax, vmax=vmax)
+        ax.set_xscale("log")
+        ax.set_yscale("log")
+        ax.set_xlabel(xl)
+        ax.set_ylabel(yl)
+        ax.set_title(rf"$h={m.h:.3g}$: {title}", fontsize=10)
+        ax.set_aspect("equal")
+        fig.colorbar(im, ax=ax, label=r"$\nu_\infty/\Gamma$", format="%.1e")
+    fig.tight_layout()
+    return fig
+
+
+def bose_anm_readout(data):
+    """HTML readout: the maxima of nu_inf / Gamma on both maps and where they are."""
+    d = data
+    gl, gr = d["argmax_mu"]
+    tl, tr = d["argmax_T"]
+    return (f"h = {d['model'].h:.3g}, levels E<sub>j</sub> = {d['model'].E[0]:.3g}, {d['model'].E[1]:.3g}: "
+            f"max &nu;<sub>&infin;</sub>/&Gamma; = {d['max_mu']:.3g} on the &mu; map (gaps {gl:.3g}, {gr:.3g}; "
+            f"&gt; 0 on {100 * float(np.mean(d['nu_mu'] > 0)):.0f}%), {d['max_T']:.3g} on the T map "
+            f"(T<sub>L</sub> = {tl:.3g}, T<sub>R</sub> = {tr:.3g}; "
+            f"&gt; 0 on {100 * float(np.mean(d['nu_T'] > 0)):.0f}%)")
+
+
 EXPLORERS = {
     "transmission": (TRANSMISSION_DEFAULTS, transmission_data, transmission_figure, transmission_readout),
     "dynamics": (DYNAMICS_DEFAULTS, dynamics_data, dynamics_figure, dynamics_readout),
@@ -1153,4 +1234,5 @@ EXPLORERS = {
     "bloch": (BLOCH_DEFAULTS, bloch_data, bloch_figure, bloch_readout),
     "master_equations": (MASTER_EQUATIONS_DEFAULTS, master_equations_data, master_equations_figure,
                          master_equations_readout),
+    "bose_anm": (BOSE_ANM_DEFAULTS, bose_anm_data, bose_anm_figure, bose_anm_readout),
 }

@@ -20,7 +20,7 @@ import numpy as np
 
 __all__ = ["Model", "Baths", "spectral_density", "fermi", "bose", "occupation", "STATISTICS",
            "CONVENTIONS", "check_baths", "check_times", "check_correlation_matrix",
-           "check_double_occupancy", "check_size", "MAX_ELEMENTS", "MAX_PHASE"]
+           "check_double_occupancy", "check_size", "MAX_ELEMENTS", "MAX_PHASE", "loss_rates"]
 
 #: The quantum statistics a reservoir may have, Fermi-Dirac (the paper) or Bose-Einstein.
 STATISTICS = ("fermi", "bose")
@@ -123,8 +123,38 @@ def occupation(w, mu, T, statistics="fermi"):
     raise ValueError(f"statistics must be one of {STATISTICS}, got {statistics!r}")
 
 
+def loss_rates(width, gain, statistics="fermi"):
+    """Loss rates Lambda^- from the decay width and the gain Lambda^+, index order of Eq. (51).
+
+    The C equation (48) fixes only the width Gamma that the loss and gain terms of (51) produce
+    together: Lambda^- + Lambda^+ = Gamma for fermions (anticommutators), Lambda^- - Lambda^+ =
+    Gamma for bosons (commutators; derived in the book's chapter on bosonic reservoirs).  So
+    Lambda^- = Gamma - Lambda^+ (fermions) or Gamma + Lambda^+ (bosons).  The same relation holds
+    bath by bath for the single-reservoir rates (58): gamma^- = Gamma_{alpha,j} -+ gamma^+.
+
+    Parameters
+    ----------
+    width, gain : array_like, broadcasting (matrices Gamma, Lambda^+ or per-bath rate arrays)
+    statistics : {"fermi", "bose"}
+
+    Returns
+    -------
+    ndarray, the broadcast shape of `width` and `gain`
+    """
+    if statistics == "fermi":
+        return np.subtract(width, gain)
+    if statistics == "bose":
+        return np.add(width, gain)
+    raise ValueError(f"statistics must be one of {STATISTICS}, got {statistics!r}")
+
+
 class Model:
-    """Two coupled fermionic sites, each tunnel-coupled to a semi-infinite chain.
+    """Two coupled sites, each tunnel-coupled to a semi-infinite chain.
+
+    The paper's sites and leads are fermionic; the single-particle parameters here serve bosons
+    as well (see `Baths`), since the Heisenberg equations of the quadratic Hamiltonian are the
+    same for both statistics.  Eq. (34) excludes a bound state below (or above) the band, which
+    for bosons would also be a mode below every admissible mu_alpha < -Omega (it would condense).
 
     Parameters
     ----------
@@ -433,12 +463,16 @@ def check_times(t, Omega=None, allow_negative=False):
     return t
 
 
-def check_correlation_matrix(C, name="C0"):
-    """Validate a 2x2 one-body correlation matrix: Hermitian with 0 <= C <= 1.
+def check_correlation_matrix(C, name="C0", statistics="fermi"):
+    """Validate a 2x2 one-body correlation matrix C_jk = Tr[rho d_j^dag d_k].
 
-    Returns it as a complex (2, 2) array, Hermitian-symmetrised; raises ValueError naming the
-    broken condition.  None gives the vacuum (zeros).
+    Fermions: Hermitian with 0 <= C <= 1 (Pauli principle).  Bosons: Hermitian with C >= 0 only,
+    since bosonic occupations are unbounded.  Returns it as a complex (2, 2) array,
+    Hermitian-symmetrised; raises ValueError naming the broken condition.  None gives the
+    vacuum (zeros).
     """
+    if statistics not in STATISTICS:
+        raise ValueError(f"statistics must be one of {STATISTICS}, got {statistics!r}")
     if C is None:
         return np.zeros((2, 2), complex)
     C = np.asarray(C, dtype=complex)
@@ -450,7 +484,12 @@ def check_correlation_matrix(C, name="C0"):
         raise ValueError(f"{name} is not a valid correlation matrix: it must be Hermitian "
                          "(C_jk = Tr[rho d_j^dag d_k])")
     ev = np.linalg.eigvalsh(C)
-    if ev[0] < -_TOL or ev[-1] > 1 + _TOL:
+    if statistics == "bose":
+        # no upper bound, so the slack scales with the occupations
+        if ev[0] < -_TOL * max(1.0, ev[-1]):
+            raise ValueError(f"{name} is not a valid bosonic correlation matrix: it must satisfy "
+                             f"{name} >= 0 (positive semidefinite); eigenvalues {ev}")
+    elif ev[0] < -_TOL or ev[-1] > 1 + _TOL:
         raise ValueError(f"{name} is not a valid correlation matrix: it must satisfy 0 <= {name} <= 1 "
                          f"(Pauli principle); eigenvalues {ev}")
     return 0.5 * (C + C.conj().T)

@@ -2,6 +2,12 @@
 
 Currents are counted positive when they flow from bath L into the system; in the
 steady state J^P_L = J^P_S = -J^P_R and J^E_L = -J^E_R.
+
+Statistics.  The steady-state formulas hold for fermionic and bosonic reservoirs alike, with
+f_alpha the Fermi or Bose functions: they follow from the Heisenberg solution, which does not
+depend on the statistics (the book's chapter on bosonic reservoirs).  `currents`,
+`current_from_coherence`, `boundary_currents` and `entropy_production` accept both;
+`transient_currents` is fermionic only.
 """
 from __future__ import annotations
 
@@ -35,8 +41,10 @@ def transmission_weak(m, w):
 
 
 def _bias_integral(m, b, kernel, caller):
-    """int dw kernel(w) [f_L(w) - f_R(w)] for every point of the Baths. Shape (*K, *b.shape)."""
-    check_baths(m, b, caller=caller)
+    """int dw kernel(w) [n_L(w) - n_R(w)] for every point of the Baths (Fermi or Bose n).
+
+    Shape (*K, *b.shape)."""
+    check_baths(m, b, bose=True, caller=caller)
     I = bath_average(kernel, m, b)
     return I[0] - I[1]
 
@@ -45,6 +53,9 @@ def currents(m, b):
     """Landauer particle and energy currents out of bath L, Eqs. (43)-(44).
 
     J^P_L = int dw T(w) [f_L - f_R],  J^E_L = int dw w T(w) [f_L - f_R].
+
+    Fermionic or bosonic Baths: for bosons f_alpha are the Bose functions (Landauer with Bose
+    functions; the transmission (45) is a single-particle property).
 
     Returns
     -------
@@ -61,7 +72,7 @@ def current_from_coherence(m, b):
     """Particle current J^P_S = g Im C_12(inf) written as an integral, Eq. (D1).
 
     J^P_S = (pi g^2 / 2 Delta) int dw J [phi_1 theta_2 - phi_2 theta_1] [f_L - f_R].
-    Valid for any spectral density; here J = J_N.  Shape b.shape.
+    Valid for any spectral density; here J = J_N.  Fermionic or bosonic Baths.  Shape b.shape.
     """
     def kernel(w):
         phi, th = m.phi(w), m.theta(w)
@@ -75,13 +86,13 @@ def boundary_currents(m, b):
     J_L = 2 pi sum_kl R_k1 R_l1 int dw {1, w} J F_kl {phi_k - J [theta_k theta_l + pi^2 phi_k phi_l]}.
 
     Unlike (43)-(44) this does not use the closed form (37) of theta, so it is an
-    independent route to the Landauer currents.
+    independent route to the Landauer currents.  Fermionic or bosonic Baths.
 
     Returns
     -------
     Currents(particle, energy), each of shape b.shape
     """
-    check_baths(m, b, caller="boundary_currents")
+    check_baths(m, b, bose=True, caller="boundary_currents")
     R = m.R
 
     def kernel(w):
@@ -101,9 +112,9 @@ def entropy_production(m, b):
     """Steady entropy production -sum_alpha beta_alpha J^Q_alpha of the Landauer currents, Eq. (2).
 
     J^Q_L = J^E_L - mu_L J^P_L and J^Q_R = -(J^E_L - mu_R J^P_L).  Needs T_alpha > 0.
-    Shape b.shape.
+    Fermionic or bosonic Baths.  Shape b.shape.
     """
-    check_baths(m, b, caller="entropy_production")
+    check_baths(m, b, bose=True, caller="entropy_production")
     if np.any(b.T_L <= 0) or np.any(b.T_R <= 0):
         raise ValueError("entropy production -sum beta J^Q needs T > 0 in both baths")
     J = currents(m, b)

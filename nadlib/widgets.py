@@ -12,7 +12,8 @@ Eq. (82), Fig. 5), ``rates_explorer`` (the rates of the energy-basis and local s
 (66)-(67), (70)-(75)) and ``bloch_explorer`` (the Bloch-vector argument of App. F, Fig. 9).
 ``all_explorers()`` puts the five in a Tab.
 
-Beyond the paper, ``master_equations_explorer`` maps the errors of the standard master equations
+``bose_anm_explorer`` (nu_inf / Gamma with bosonic reservoirs, the chapter "Bosonic reservoirs") is a
+sixth explorer, shown in that chapter.  Beyond the paper, ``master_equations_explorer`` maps the errors of the standard master equations
 against the exact solution over two chosen parameters (`nadlib.markov.error_map`); its controls are
 drop-downs.
 
@@ -39,7 +40,7 @@ import matplotlib.pyplot as plt  # noqa: E402  (available: nadlib.figures needs 
 
 __all__ = ["transmission_explorer", "dynamics_explorer", "anm_map_explorer", "rates_explorer",
            "bloch_explorer", "all_explorers", "explorer_sliders",
-           "master_equations_explorer"]
+           "master_equations_explorer", "bose_anm_explorer"]
 
 
 def _log_slider(value, lo, hi, description, fmt=".3g"):
@@ -163,6 +164,19 @@ def all_explorers():
     items = [("Transmission", transmission_explorer), ("Dynamics", dynamics_explorer),
              ("ANM map", anm_map_explorer), ("Rates", rates_explorer), ("Bloch vector", bloch_explorer)]
     return widgets.Tab(children=[f() for _, f in items], titles=[t for t, _ in items])
+
+
+def bose_anm_explorer(**fixed):
+    """Bosonic nu_inf / Gamma maps (mu below the band; temperatures) as h, T and the gap -Omega - mu vary.
+
+    Keyword arguments override figures.BOSE_ANM_DEFAULTS and the initial slider values.
+    """
+    p = _start(figures.BOSE_ANM_DEFAULTS, fixed)
+    sliders = dict(h=_slider(p.pop("h"), -9.6, 1.0, 0.1, "h"),
+                   T=_log_slider(p.pop("T"), 1e-2, 10.0, "T (μ map)"),
+                   gap=_log_slider(p.pop("gap"), 1e-4, 3.0, "−Ω−μ (T map)", fmt=".1e"))
+    return _explorer("Bosonic reservoirs: asymptotic non-Markovianity ν∞/Γ, Eq. (82)", sliders, p,
+                     figures.bose_anm_data, figures.bose_anm_figure, figures.bose_anm_readout)
 
 
 # =========================================================================== master equations (beyond the paper)

@@ -149,3 +149,24 @@ def test_transmission_weak_coupling_peak_height():
     assert len(d["peaks"]) == 2
     for _, height in d["peaks"]:
         np.testing.assert_allclose(height, d["weak_height"], rtol=2e-3)
+
+
+def test_bose_anm_explorer_reacts_and_matches_nu_infinity():
+    """The bosonic ANM explorer: every slider changes the readout; its maps (nadlib.figures.bose_anm_data)
+    are nu_infinity with bosonic Baths (spot check of one grid point), zero on the equilibrium diagonal."""
+    from nadlib import Baths, figures, nu_infinity
+    box = W.bose_anm_explorer(n=21)
+    for s in W.explorer_sliders(box):
+        before = box.readout.value
+        s.value = _move(s)
+        assert box.readout.value != before, s.description
+        assert "invalid" not in box.readout.value
+    plt.close("all")
+    d = figures.bose_anm_data(n=21)
+    np.testing.assert_array_equal(np.diag(d["nu_T"]), 0.0)
+    m = d["model"]
+    b = Baths(d["temps"][3], d["temps"][15], -m.Omega - d["gap"], -m.Omega - d["gap"], statistics="bose")
+    np.testing.assert_allclose(d["nu_T"][3, 15], nu_infinity(m, b) / m.Gamma, rtol=1e-12)
+    fig = figures.bose_anm_figure(d)
+    assert len(fig.axes) == 4                      # two maps and their colour bars
+    plt.close(fig)
