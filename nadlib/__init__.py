@@ -27,3 +27,5 @@ from .fock import (annihilators, mode_operators, vec, unvec, spre, spost, sprepo
                    von_neumann_entropy, relative_entropy_production)
 from . import dissipator
 from .dissipator import decompose, decompose_local
+from . import counting
+from .counting import cumulants, noise, energy_cumulants, fano_factor
