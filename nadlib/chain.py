@@ -704,7 +704,7 @@ class FiniteChain:
         Klich's determinant over the single-particle space (Klich 2003; Schoenhammer 2007),
 
             chi(lambda, t) = <e^{i lambda N} e^{-i lambda N(t)}>
-                           = det[1 - n + n e^{i lambda P} u^dag e^{-i lambda P} u],
+            = det[1 - n + n e^{i lambda P} u^dag e^{-i lambda P} u],
 
         with u = exp(-i h t), P the projector on the lead's sites, and n the one-body density matrix
         n_ab = <c_b^dag c_a>(0) (the transpose of C_ab = <c_a^dag c_b>).  Since

@@ -41,7 +41,7 @@ from .quadrature import PAIR_CHUNK_NODES, bath_pair_average
 from .transport import transmission
 
 __all__ = ["MAX_ORDER", "MAX_WORK", "transfer_probabilities", "elementary_cumulants", "cgf",
-           "cumulants", "noise", "energy_cumulants", "fano_factor"]
+           "cumulants", "noise", "energy_cumulants", "fano_factor", "fano_from_cumulants"]
 
 #: Highest cumulant order accepted (the recursion is exact, but orders beyond ~20 lose all
 #: relative precision to cancellation between terms of size n!).
@@ -263,7 +263,13 @@ def fano_factor(m, b, quantity="particle", at_zero_current=np.inf):
     if quantity not in ("particle", "energy"):
         raise ValueError(f"quantity must be 'particle' or 'energy', got {quantity!r}")
     k = (cumulants(m, b, order=2) if quantity == "particle" else energy_cumulants(m, b, order=2))
+    return fano_from_cumulants(k, at_zero_current)
+
+
+def fano_from_cumulants(k, at_zero_current=np.inf):
+    """F = k_2 / |k_1| from cumulants of shape (..., order >= 2), with the convention of
+    `fano_factor` where k_1 = 0. Shape (...)."""
+    k = np.asarray(k)
     k1, k2 = np.abs(k[..., 0]), k[..., 1]
     zero = k1 == 0
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return np.where(zero, at_zero_current, k2 / np.where(zero, 1.0, k1))
+    return np.where(zero, at_zero_current, k2 / np.where(zero, 1.0, k1))

@@ -12,7 +12,8 @@ the same code:
 The explorers: ``transmission`` (T(w), Eqs. (45)-(46), Fig. 3), ``dynamics`` (exact vs EPA C(t),
 Eqs. (29)-(30), (53), Fig. 4), ``anm_map`` (nu_inf / Gamma over mu_L x mu_R, Eq. (82), Fig. 5),
 ``rates`` (the rates of the energy-basis and local splits, Eqs. (58), (66)-(67), (70)-(75)) and
-``bloch`` (the Bloch-vector argument of App. F, Fig. 9).  ``all_explorers()`` puts the five in a Tab.
+``bloch`` (the Bloch-vector argument of App. F, Fig. 9).  ``all_explorers()`` puts these five in a
+Tab.  Beyond the paper: ``fluctuations`` (exact noise, Fano factor and k_3 over mu_L x mu_R).
 
 Sliders use ``continuous_update=False``: a figure is recomputed when a slider is released, not on
 every intermediate position.  Invalid parameter combinations (e.g. a violated Eq. (34)) do not raise
@@ -31,6 +32,7 @@ from IPython.display import clear_output, display
 
 from . import fock
 from .anm import nu_infinity, nu_map_mu
+from .counting import cumulants, fano_from_cumulants
 from .dissipator import (decompose, decompose_local, gaussian_exponent, interference_entropy_term,
                          steady_state_epa)
 from .epa import asymptotic_rates
@@ -45,7 +47,8 @@ __all__ = ["TRANSMISSION_DEFAULTS", "DYNAMICS_DEFAULTS", "ANM_MAP_DEFAULTS", "RA
            "anm_map_data", "anm_map_figure", "anm_map_readout", "anm_map_explorer",
            "rates_data", "rates_figure", "rates_readout", "rates_explorer",
            "bloch_data", "bloch_figure", "bloch_readout", "bloch_explorer",
-           "all_explorers", "explorer_sliders"]
+           "FLUCTUATIONS_DEFAULTS", "fluctuations_data", "fluctuations_figure", "fluctuations_readout",
+           "fluctuations_explorer", "all_explorers", "explorer_sliders"]
 
 
 def _g(x, sig=3):
@@ -573,3 +576,58 @@ def all_explorers():
     items = [("Transmission", transmission_explorer), ("Dynamics", dynamics_explorer),
              ("ANM map", anm_map_explorer), ("Rates", rates_explorer), ("Bloch vector", bloch_explorer)]
     return widgets.Tab(children=[f() for _, f in items], titles=[t for t, _ in items])
+
+
+# =========================================================================== current fluctuations (beyond the paper)
+
+#: Defaults of the fluctuations explorer: Fig. 5's model and its panel (a) temperature, a 101 x 101 grid.
+FLUCTUATIONS_DEFAULTS = dict(T=0.01, g=0.5, h=1.0, delta=0.0, Gamma=0.01, Omega=10.0,
+                             mu_range=(0.0, 2.0), n=101)
+
+
+def fluctuations_data(T=0.01, g=0.5, h=1.0, delta=0.0, Gamma=0.01, Omega=10.0, mu_range=(0.0, 2.0),
+                      n=101):
+    """Exact noise k_2, Fano factor k_2/|k_1| and skewness k_3/|k_1| of the particles leaving L over
+    mu_L x mu_R at T_L = T_R = T (Levitov-Lesovik cumulants, `nadlib.cumulants`)."""
+    m = Model(h=h, delta=delta, g=g, Gamma=Gamma, Omega=Omega)
+    mu = np.linspace(*mu_range, n)
+    k = cumulants(m, Baths(T, T, mu[:, None], mu[None, :]), order=3)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        skew = np.where(k[..., 0] == 0, 0.0, k[..., 2] / np.abs(k[..., 0]))
+    return dict(model=m, mu=mu, T=T, k=k, fano=fano_from_cumulants(k), skew=skew)
+
+
+def fluctuations_figure(data=None, **params):
+    """Three maps over (mu_L, mu_R): k_2/Gamma, the Fano factor (colour scale 0-2) and k_3/|k_1|."""
+    d = fluctuations_data(**params) if data is None else data
+    m, mu = d["model"], d["mu"]
+    fig, axes = plt.subplots(1, 3, figsize=(13.5, 4.0), constrained_layout=True)
+    panels = [(d["k"][..., 1] / m.Gamma, r"noise $k_2/\Gamma$", "viridis", None, None),
+              (np.clip(d["fano"], 0, 2), r"Fano factor $k_2/|k_1|$", "magma", 0.0, 2.0),
+              (d["skew"], r"$k_3/|k_1|$", "RdBu_r", -1.0, 1.0)]
+    for ax, (z, title, cmap, lo, hi) in zip(axes, panels):
+        im = ax.pcolormesh(mu, mu, z.T, cmap=cmap, vmin=lo, vmax=hi, shading="auto")
+        fig.colorbar(im, ax=ax)
+        for E in m.E:
+            ax.axvline(E, color="w", ls=":", lw=0.8)
+            ax.axhline(E, color="w", ls=":", lw=0.8)
+        ax.set(xlabel=r"$\mu_L$", ylabel=r"$\mu_R$", title=title, aspect="equal")
+    fig.suptitle(f"Particles leaving L, T = {_g(d['T'])}, g = {_g(m.g)}, Γ = {_g(m.Gamma)}")
+    return fig
+
+
+def fluctuations_readout(d):
+    m, k, F = d["model"], d["k"], d["fano"]
+    off = np.isfinite(F)
+    return (f"max k<sub>2</sub>/&Gamma; = {_g(k[..., 1].max() / m.Gamma)}; Fano factor from "
+            f"{_g(F[off].min())} to {_g(F[off].max())} off the diagonal (k<sub>1</sub> = 0 on it); "
+            f"levels E<sub>1,2</sub> = {_g(m.E[0])}, {_g(m.E[1])}")
+
+
+def fluctuations_explorer(**fixed):
+    """Noise, Fano factor and k_3 over mu_L x mu_R (Fig. 5 model) as T_L = T_R = T and g vary."""
+    p = dict(FLUCTUATIONS_DEFAULTS, **fixed)
+    sliders = dict(T=_log_slider(p.pop("T"), 1e-3, 1.0, "T"),
+                   g=_slider(p.pop("g"), 0.1, 1.0, 0.05, "g"))
+    return _explorer("Current fluctuations: noise and Fano factor (Levitov-Lesovik)", sliders, p,
+                     fluctuations_data, fluctuations_figure, fluctuations_readout)

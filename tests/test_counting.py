@@ -434,3 +434,24 @@ def test_chain_counting_validation():
         ch.counting_cumulants(1.0)
     with pytest.raises(ValueError, match="COUNTING_MEMORY"):
         ch.counting_matrix(np.linspace(0, 1, 3))
+
+
+def test_fluctuations_explorer_reacts():
+    """The fluctuations explorer builds, its sliders do not update continuously, and moving a slider
+    changes the readout; its data are those of nad.cumulants (Fano factor k_2/|k_1|)."""
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from nadlib import widgets as W
+    box = W.fluctuations_explorer(n=21)
+    sliders = W.explorer_sliders(box)
+    assert sliders and all(not s.continuous_update for s in sliders)
+    before = box.readout.value
+    box.sliders["g"].value = 0.9
+    assert box.readout.value != before and "invalid" not in box.readout.value
+    d = W.fluctuations_data(n=5)
+    k = nad.cumulants(d["model"], nad.Baths(0.01, 0.01, d["mu"][:, None], d["mu"][None, :]), 2)
+    off = ~np.eye(5, dtype=bool)
+    np.testing.assert_allclose(d["fano"][off], (k[..., 1] / np.abs(k[..., 0]))[off], rtol=1e-14)
+    assert np.all(np.isinf(np.diag(d["fano"])))
+    plt.close("all")
