@@ -22,10 +22,10 @@ __all__ = ["Model", "Baths", "spectral_density", "fermi", "bose", "occupation", 
            "CONVENTIONS", "check_baths", "check_times", "check_correlation_matrix",
            "check_double_occupancy"]
 
-#: Quantum statistics a reservoir may have: Fermi-Dirac (the paper) or Bose-Einstein.
+#: The quantum statistics a reservoir may have, Fermi-Dirac (the paper) or Bose-Einstein.
 STATISTICS = ("fermi", "bose")
 
-#: Pole conventions: "shifted" = E'_j - i Gamma_j/2 of Eq. (36) (exact pole, EPA dynamics);
+#: The pole conventions. "shifted" = E'_j - i Gamma_j/2 of Eq. (36) (exact pole, EPA dynamics);
 #: "golden" = E_j - i pi J_N(E_j) (the asymptotic rates of Sec. V, as the paper states after (53)).
 CONVENTIONS = ("shifted", "golden")
 

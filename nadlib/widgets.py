@@ -580,7 +580,7 @@ def all_explorers():
 
 # =========================================================================== current fluctuations (beyond the paper)
 
-#: Defaults of the fluctuations explorer: Fig. 5's model and its panel (a) temperature, a 101 x 101 grid.
+#: Defaults of the fluctuations explorer (Fig. 5's model, its panel (a) temperature, a 101 x 101 grid).
 FLUCTUATIONS_DEFAULTS = dict(T=0.01, g=0.5, h=1.0, delta=0.0, Gamma=0.01, Omega=10.0,
                              mu_range=(0.0, 2.0), n=101)
 
