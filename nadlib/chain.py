@@ -29,6 +29,7 @@ Bath index alpha: 0 = L, 1 = R.
 from __future__ import annotations
 
 import warnings
+from math import factorial
 
 import numpy as np
 from scipy.linalg import eigh_tridiagonal
@@ -774,3 +775,198 @@ class FiniteChain:
         Cs = (Vs * occupation(self.energies, mu, T, statistics)) @ Vs.T
         R = self.model.R
         return (R @ Cs @ R.T).astype(complex)
+
+    # --- full counting statistics (beyond the paper) -------------------------------------------
+    #: Largest memory (bytes) that `counting_cumulants` may hold at once for its per-time matrices.
+    COUNTING_MEMORY = 512 * 2 ** 20
+    #: Highest cumulant order of `counting_cumulants`.
+    COUNTING_MAX_ORDER = 8
+
+    def _correlations_from_amplitudes(self, U, C0site):
+        """<c_a^dag(t) c_b(t)> for the rows of given amplitudes U (nt, r, N): U^* C0full U^T.
+
+        The same propagation as `_correlations`, for callers that also need the amplitudes.
+        Returns (nt, r, r), complex.
+        """
+        Us = U[:, :, self.sys_index]
+        C = (Us.conj() @ C0site) @ Us.transpose(0, 2, 1)
+        for alpha in (0, 1):
+            W, f = self.lead_states[alpha]
+            occ = f >= 1e-18                       # empty lead modes contribute at most f_q
+            if np.any(occ):
+                B = U[:, :, self.lead_index[alpha]] @ W[:, occ]
+                C += (B.conj() * f[occ]) @ B.transpose(0, 2, 1)
+        return C
+
+    def counting_matrix(self, t, alpha=0, C0=None, strict=False):
+        """The 2M x 2M matrix T(t) whose determinant formula gives the counting statistics of lead alpha.
+
+        Two-time measurement of N_alpha (the particle number of lead alpha): measure at 0, evolve,
+        measure at t; Delta N = N_alpha(0) - N_alpha(t) counts the particles that *leave* the lead.
+        The initial state is Gaussian and commutes with N_alpha, so its generating function is
+        Klich's determinant over the single-particle space (Klich 2003; Schoenhammer 2007),
+
+            chi(lambda, t) = <e^{i lambda N} e^{-i lambda N(t)}>
+            = det[1 - n + n e^{i lambda P} u^dag e^{-i lambda P} u],
+
+        with u = exp(-i h t), P the projector on the lead's sites, and n the one-body density matrix
+        n_ab = <c_b^dag c_a>(0) (the transpose of C_ab = <c_a^dag c_b>).  Since
+        e^{i lambda P} = 1 + a P with a = e^{i lambda} - 1, and likewise b = e^{-i lambda} - 1 for
+        P(t) = u^dag P u, the matrix minus 1 is n times a matrix of rank 2M; with
+        det(1 + X Y) = det(1 + Y X) this gives
+
+            chi(lambda, t) = det[1 + diag(a 1_M, b 1_M) T(t)],
+            T = [[n_L (1 - V^dag V), -n_L V^dag], [D V, D]],   D = Q - V n_L V^dag,
+
+        where n_L is the lead block of n at t = 0, V = u_LL the lead block of the propagator and
+        Q = (u n u^dag)_LL = C_LL(t)^T the lead block of the one-body density matrix at time t.
+        At t = 0, V = 1 and Q = n_L, so T is nilpotent and chi = 1.
+
+        Parameters
+        ----------
+        t : array_like, times
+        alpha : {0, 1}
+        C0 : (2, 2) array_like, optional
+            Initial eigenbasis correlation matrix of the system (its state is taken Gaussian);
+            default vacuum.
+
+        Returns
+        -------
+        ndarray, shape (*t.shape, 2M, 2M), complex
+        """
+        t, tf, C0site = self._counting_prepare(t, alpha, C0, strict)
+        M = self.M
+        total = 64 * M * M * tf.size
+        if total > self.COUNTING_MEMORY:
+            raise ValueError(f"{tf.size} counting matrices of size 2M = {2 * M} take {total / 2**20:.0f} MB, "
+                             f"above FiniteChain.COUNTING_MEMORY = {self.COUNTING_MEMORY / 2**20:.0f} MB; "
+                             "ask for fewer times (counting_cumulants has no such limit)")
+        out = np.empty((tf.size, 2 * M, 2 * M), complex)
+        for s, Tm in self._counting_matrices(tf, alpha, C0site):
+            out[s] = Tm
+        return out.reshape(t.shape + (2 * M, 2 * M))
+
+    def _counting_prepare(self, t, alpha, C0, strict, order=1):
+        """Validate the counting arguments and the memory one time needs; flatten the times."""
+        self._check_alpha(alpha)
+        t, C0, C0site = self._prepare(t, C0, strict)
+        need = self._counting_bytes_per_time(order)
+        if need > self.COUNTING_MEMORY:
+            raise ValueError(
+                f"counting statistics of M={self.M} lead sites need {need / 2**20:.0f} MB per time, "
+                f"above FiniteChain.COUNTING_MEMORY = {self.COUNTING_MEMORY / 2**20:.0f} MB")
+        return t, t.ravel(), C0site
+
+    def _counting_bytes_per_time(self, order=1):
+        # the amplitudes (M x N), four M x M blocks, T and its `order` scaled copies, the powers
+        # of the series and temporaries (2M x 2M each)
+        return 16 * (self.M * self.N + 4 * self.M ** 2 * (order + 6))
+
+    def _counting_matrices(self, tf, alpha, C0site, order=1):
+        """Yield (slice, T) for memory-bounded chunks of the flat times tf; T (nc, 2M, 2M) of
+        `counting_matrix`."""
+        M = self.M
+        idx = self.lead_index[alpha]
+        W, f = self.lead_states[alpha]
+        nL = (W * f) @ W.T                                   # <A_m^dag A_n>(0): real symmetric, = n_L
+        chunk = max(1, int(self.COUNTING_MEMORY // self._counting_bytes_per_time(order)))
+        for s in range(0, tf.size, chunk):
+            U = self._amplitudes(tf[s:s + chunk], idx)       # (nc, M, N): lead rows of u = exp(-i h t)
+            V = U[:, :, idx]
+            Q = self._correlations_from_amplitudes(U, C0site).transpose(0, 2, 1)   # n(t) = C(t)^T
+            del U
+            Vh = V.conj().transpose(0, 2, 1)
+            D = Q - V @ nL @ Vh
+            Tm = np.empty((V.shape[0], 2 * M, 2 * M), complex)
+            Tm[:, :M, :M] = nL - nL @ (Vh @ V)
+            Tm[:, :M, M:] = -nL @ Vh
+            Tm[:, M:, :M] = D @ V
+            Tm[:, M:, M:] = D
+            yield slice(s, s + chunk), Tm
+
+    def counting_cumulants(self, t, order=3, alpha=0, C0=None, strict=False):
+        """Exact cumulants <<Delta N^n>>(t), n = 1..order, of the particles that leave lead alpha by time t.
+
+        The two-time-measurement statistics of `counting_matrix`: ln chi = Tr ln[1 + Y(x)] with
+        x = i lambda and Y(x) = diag(a 1, b 1) T, a = e^x - 1 = sum_k x^k/k!,
+        b = e^-x - 1 = sum_k (-x)^k/k!.  The cumulants are n! times the Taylor coefficients of
+        Tr ln(1 + Y) in x, which are traces of products of the coefficient matrices
+        Y_k = diag(1, (-1)^k) T / k!: exact, no finite differences.  The first is
+        <N_alpha>(0) - <N_alpha>(t).
+
+        Before the reflections (t < `recurrence_time`) and after the transients, the cumulants grow
+        linearly, with the Levitov-Lesovik slopes of the semi-infinite leads.
+
+        Parameters
+        ----------
+        t : array_like
+            Times, any shape.
+        order : int, 1 <= order <= COUNTING_MAX_ORDER
+        alpha : {0, 1}
+            Lead whose particles are counted: 0 = L (default), 1 = R.
+        C0 : (2, 2) array_like, optional
+            Initial eigenbasis correlation matrix of the (Gaussian) system state; default vacuum.
+        strict : bool
+            If True, raise ValueError instead of warning when a time reaches the recurrence time.
+
+        Returns
+        -------
+        ndarray, shape (*t.shape, order), real
+        """
+        if isinstance(order, bool) or int(order) != order or not 1 <= order <= self.COUNTING_MAX_ORDER:
+            raise ValueError(f"order must be an integer with 1 <= order <= {self.COUNTING_MAX_ORDER}, "
+                             f"got {order!r}")
+        order = int(order)
+        t, tf, C0site = self._counting_prepare(t, alpha, C0, strict, order)
+        M = self.M
+        fact = np.array([factorial(k) for k in range(order + 1)], float)
+        out = np.empty((tf.size, order))
+        for s, Tm in self._counting_matrices(tf, alpha, C0site, order):
+            Y = []
+            for k in range(1, order + 1):
+                Yk = Tm / fact[k]                            # diag(1, (-1)^k) T / k!
+                if k % 2:
+                    Yk[:, M:] *= -1.0
+                Y.append(Yk)
+            del Tm
+            out[s] = (_trace_log_series(Y) * fact[1:]).real
+        return out.reshape(t.shape + (order,))
+
+
+def _trace_log_series(Y):
+    """Taylor coefficients c_1..c_K of Tr ln[1 + Y(x)], Y(x) = sum_{k=1}^K x^k Y_k.
+
+    Tr ln(1 + Y) = sum_m (-1)^{m+1}/m Tr Y^m.  The coefficient of x^j in Tr Y^m is a sum of traces
+    of products of m coefficient matrices; the powers Y^p are formed only up to p = ceil(K/2), and
+    the longer products are traces of two such powers (an elementwise sum), which keeps the
+    number of matrix products small (one for K <= 3, three for K = 4).
+
+    Parameters
+    ----------
+    Y : list of K arrays, shape (..., D, D)
+
+    Returns
+    -------
+    ndarray, shape (..., K), complex
+    """
+    K = len(Y)
+    h = (K + 1) // 2
+
+    def tr(A, B):                                            # Tr(A B) without forming A B
+        return np.sum(A * np.swapaxes(B, -1, -2), axis=(-2, -1))
+
+    # P[p][i]: coefficient of x^i in Y(x)^p, for 1 <= p <= h and p <= i <= K - 1
+    P = {1: {i: Y[i - 1] for i in range(1, K + 1)}}
+    for p in range(2, h + 1):
+        P[p] = {}
+        for i in range(p, K):
+            P[p][i] = sum(P[p - 1][i - k] @ Y[k - 1] for k in range(1, i - p + 2))
+    c = np.zeros(Y[0].shape[:-2] + (K,), complex)
+    for j in range(1, K + 1):
+        c[..., j - 1] += np.trace(Y[j - 1], axis1=-2, axis2=-1)   # m = 1
+        for m in range(2, j + 1):
+            p = min(m - 1, h)
+            q = m - p                                        # 1 <= q <= h
+            term = sum(tr(P[p][i], P[q][j - i]) for i in range(p, j - q + 1))
+            c[..., j - 1] += (-1) ** (m + 1) / m * term
+    return c

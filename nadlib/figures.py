@@ -1226,6 +1226,57 @@ def bose_anm_readout(data):
             f"&gt; 0 on {100 * float(np.mean(d['nu_T'] > 0)):.0f}%)")
 
 
+# --------------------------------------------------------------------------- current fluctuations (beyond the paper)
+
+__all__ += ["FLUCTUATIONS_DEFAULTS", "fluctuations_data", "fluctuations_figure", "fluctuations_readout"]
+
+#: Defaults of the fluctuations explorer (Fig. 5's model, its panel (a) temperature, a 101 x 101 grid).
+FLUCTUATIONS_DEFAULTS = dict(T=0.01, g=0.5, h=1.0, delta=0.0, Gamma=0.01, Omega=10.0,
+                             mu_range=(0.0, 2.0), n=101)
+
+
+def fluctuations_data(**params):
+    """Exact noise k_2, Fano factor k_2/|k_1| and skewness k_3/|k_1| of the particles leaving L over
+    mu_L x mu_R at T_L = T_R = T (Levitov-Lesovik cumulants, `nadlib.cumulants`)."""
+    from .counting import cumulants, fano_from_cumulants
+    p = _params(FLUCTUATIONS_DEFAULTS, params, "fluctuations_data")
+    T = p["T"]
+    m = Model(h=p["h"], delta=p["delta"], g=p["g"], Gamma=p["Gamma"], Omega=p["Omega"])
+    mu = np.linspace(*p["mu_range"], p["n"])
+    k = cumulants(m, Baths(T, T, mu[:, None], mu[None, :]), order=3)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        skew = np.where(k[..., 0] == 0, 0.0, k[..., 2] / np.abs(k[..., 0]))
+    return dict(model=m, mu=mu, T=T, k=k, fano=fano_from_cumulants(k), skew=skew)
+
+
+def fluctuations_figure(data):
+    """Three maps over (mu_L, mu_R): k_2/Gamma, the Fano factor (colour scale 0-2) and k_3/|k_1|."""
+    d = data
+    m, mu = d["model"], d["mu"]
+    fig, axes = plt.subplots(1, 3, figsize=(13.5, 4.0), constrained_layout=True)
+    panels = [(d["k"][..., 1] / m.Gamma, r"noise $k_2/\Gamma$", "viridis", None, None),
+              (np.clip(d["fano"], 0, 2), r"Fano factor $k_2/|k_1|$", "magma", 0.0, 2.0),
+              (d["skew"], r"$k_3/|k_1|$", "RdBu_r", -1.0, 1.0)]
+    for ax, (z, title, cmap, lo, hi) in zip(axes, panels):
+        im = ax.pcolormesh(mu, mu, z.T, cmap=cmap, vmin=lo, vmax=hi, shading="auto")
+        fig.colorbar(im, ax=ax)
+        for E in m.E:
+            ax.axvline(E, color="w", ls=":", lw=0.8)
+            ax.axhline(E, color="w", ls=":", lw=0.8)
+        ax.set(xlabel=r"$\mu_L$", ylabel=r"$\mu_R$", title=title, aspect="equal")
+    fig.suptitle(f"Particles leaving L, T = {_g(d['T'])}, g = {_g(m.g)}, Γ = {_g(m.Gamma)}")
+    return fig
+
+
+def fluctuations_readout(data):
+    """HTML readout: the largest noise and the range of the Fano factor off the diagonal."""
+    m, k, F = data["model"], data["k"], data["fano"]
+    off = np.isfinite(F)
+    return (f"max k<sub>2</sub>/&Gamma; = {_g(k[..., 1].max() / m.Gamma)}; Fano factor from "
+            f"{_g(F[off].min())} to {_g(F[off].max())} off the diagonal (k<sub>1</sub> = 0 on it); "
+            f"levels E<sub>1,2</sub> = {_g(m.E[0])}, {_g(m.E[1])}")
+
+
 EXPLORERS = {
     "transmission": (TRANSMISSION_DEFAULTS, transmission_data, transmission_figure, transmission_readout),
     "dynamics": (DYNAMICS_DEFAULTS, dynamics_data, dynamics_figure, dynamics_readout),
@@ -1235,4 +1286,5 @@ EXPLORERS = {
     "master_equations": (MASTER_EQUATIONS_DEFAULTS, master_equations_data, master_equations_figure,
                          master_equations_readout),
     "bose_anm": (BOSE_ANM_DEFAULTS, bose_anm_data, bose_anm_figure, bose_anm_readout),
+    "fluctuations": (FLUCTUATIONS_DEFAULTS, fluctuations_data, fluctuations_figure, fluctuations_readout),
 }

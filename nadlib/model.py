@@ -77,8 +77,14 @@ def fermi(w, mu, T):
     T = 0 gives the step Theta(mu - w), with the value 1/2 at w = mu.
     Written with a clipped exponent so that no overflow warning is raised.
     """
-    w, mu, T = np.broadcast_arrays(np.asarray(w, float), np.asarray(mu, float),
-                                   np.asarray(T, float))
+    w, mu, T = np.asarray(w, float), np.asarray(mu, float), np.asarray(T, float)
+    if np.all(T > 0):
+        # no step to special-case: the same expression as below, without the masks (the hot
+        # path of the counting-statistics maps, ~10x faster on large node arrays)
+        with np.errstate(over="ignore"):
+            z = np.clip((w - mu) / T, -700.0, 700.0)
+        return 0.5 * (1.0 - np.tanh(0.5 * z))
+    w, mu, T = np.broadcast_arrays(w, mu, T)
     x = w - mu
     out = np.where(x < 0, 1.0, np.where(x > 0, 0.0, 0.5))
     hot = T > 0

@@ -13,7 +13,8 @@ Eq. (82), Fig. 5), ``rates_explorer`` (the rates of the energy-basis and local s
 ``all_explorers()`` puts the five in a Tab.
 
 ``bose_anm_explorer`` (nu_inf / Gamma with bosonic reservoirs, the chapter "Bosonic reservoirs") is a
-sixth explorer, shown in that chapter.  Beyond the paper, ``master_equations_explorer`` maps the errors of the standard master equations
+sixth explorer, shown in that chapter, and ``fluctuations_explorer`` (exact noise, Fano factor and
+k_3 over mu_L x mu_R) a seventh, in the chapter on current fluctuations.  Beyond the paper, ``master_equations_explorer`` maps the errors of the standard master equations
 against the exact solution over two chosen parameters (`nadlib.markov.error_map`); its controls are
 drop-downs.
 
@@ -40,7 +41,7 @@ import matplotlib.pyplot as plt  # noqa: E402  (available: nadlib.figures needs 
 
 __all__ = ["transmission_explorer", "dynamics_explorer", "anm_map_explorer", "rates_explorer",
            "bloch_explorer", "all_explorers", "explorer_sliders",
-           "master_equations_explorer", "bose_anm_explorer"]
+           "master_equations_explorer", "bose_anm_explorer", "fluctuations_explorer"]
 
 
 def _log_slider(value, lo, hi, description, fmt=".3g"):
@@ -177,6 +178,15 @@ def bose_anm_explorer(**fixed):
                    gap=_log_slider(p.pop("gap"), 1e-4, 3.0, "−Ω−μ (T map)", fmt=".1e"))
     return _explorer("Bosonic reservoirs: asymptotic non-Markovianity ν∞/Γ, Eq. (82)", sliders, p,
                      figures.bose_anm_data, figures.bose_anm_figure, figures.bose_anm_readout)
+
+
+def fluctuations_explorer(**fixed):
+    """Noise, Fano factor and k_3 over mu_L x mu_R (Fig. 5 model) as T_L = T_R = T and g vary."""
+    p = _start(figures.FLUCTUATIONS_DEFAULTS, fixed)
+    sliders = dict(T=_log_slider(p.pop("T"), 1e-3, 1.0, "T"),
+                   g=_slider(p.pop("g"), 0.1, 1.0, 0.05, "g"))
+    return _explorer("Current fluctuations: noise and Fano factor (Levitov-Lesovik)", sliders, p,
+                     figures.fluctuations_data, figures.fluctuations_figure, figures.fluctuations_readout)
 
 
 # =========================================================================== master equations (beyond the paper)
