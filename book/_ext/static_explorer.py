@@ -21,7 +21,8 @@ Directives
     pairs passed to ``<name>_data`` on every frame, e.g. ``n=61``), ``:caption:`` and ``:dpi:``.  The
     initial frame is the grid point nearest to ``<NAME>_DEFAULTS``.
 ``figure-gallery``
-    A grid of thumbnails, one per content line ``<figure> | <document> | <caption>``.  ``<figure>`` is a
+    A grid of thumbnails, one per content line ``<figure> | <document> | <caption>`` (lines starting
+    with ``#`` are comments).  ``<figure>`` is a
     zero-argument function of ``nadlib.figures`` returning a Figure (``fig3_transmission``) or an
     explorer name (drawn at its defaults); ``<document>`` is the page the thumbnail links to.
 
@@ -324,7 +325,9 @@ class FigureGalleryDirective(SphinxDirective):
 
     def run(self):
         items = []
-        for line in filter(str.strip, self.content):
+        for line in self.content:
+            if not line.strip() or line.lstrip().startswith("#"):      # blank lines and comments
+                continue
             parts = [p.strip() for p in line.split("|")]
             if len(parts) != 3 or not all(parts):
                 raise self.error(f"figure-gallery line '{line}': expected 'figure | document | caption'")
