@@ -58,7 +58,7 @@ logger = logging.getLogger(__name__)
 #: Largest number of frames (product of the slider lengths) one explorer may ask for.
 MAX_FRAMES = 200
 #: Rendering settings (part of the cache key): resolution and palette size of the PNG frames.
-DPI = 90
+DPI = 72
 GALLERY_DPI = 60
 PALETTE = 128
 ASSETS = Path(__file__).resolve().parent.parent / "_static_explorer"
