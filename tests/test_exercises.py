@@ -18,13 +18,14 @@ exercises = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(exercises)
 
 SCANS = exercises.scan_book(BOOK)
+STEMS = exercises.course_stems(BOOK)          # the paper part, then any "Beyond the paper" chapter
 
 
-def test_every_paper_chapter_is_scanned():
-    assert list(SCANS) == exercises.PAPER_STEMS
+def test_every_course_chapter_is_scanned():
+    assert list(SCANS) == STEMS and STEMS[:len(exercises.PAPER_STEMS)] == exercises.PAPER_STEMS
 
 
-@pytest.mark.parametrize("stem", exercises.PAPER_STEMS)
+@pytest.mark.parametrize("stem", STEMS)
 def test_chapter_has_two_to_four_exercises_of_the_three_kinds(stem):
     exs = SCANS[stem]["exercises"]
     assert 2 <= len(exs) <= 4, f"{stem}: {len(exs)} exercises"
@@ -34,7 +35,7 @@ def test_chapter_has_two_to_four_exercises_of_the_three_kinds(stem):
         assert e["solved"] and e["solution_cells"] and e["asserted"]
 
 
-@pytest.mark.parametrize("stem", exercises.PAPER_STEMS)
+@pytest.mark.parametrize("stem", STEMS)
 def test_solutions_are_folded_executed_and_name_their_check(stem):
     nb = json.loads((BOOK / f"{stem}.ipynb").read_text())
     for e in SCANS[stem]["exercises"]:
@@ -46,7 +47,7 @@ def test_solutions_are_folded_executed_and_name_their_check(stem):
             assert src.count("\n") + 1 <= 40, f"{stem} cell {i}: a solution cell stays under 40 lines"
 
 
-@pytest.mark.parametrize("stem", exercises.PAPER_STEMS)
+@pytest.mark.parametrize("stem", STEMS)
 def test_exercises_close_the_chapter(stem):
     """The Exercises section is the chapter's last section."""
     nb = json.loads((BOOK / f"{stem}.ipynb").read_text())
@@ -71,7 +72,7 @@ def test_index_is_generated_and_up_to_date():
     assert "book/exercises" in toc and "book/teaching" in toc
 
 
-@pytest.mark.parametrize("stem", exercises.PAPER_STEMS)
+@pytest.mark.parametrize("stem", STEMS)
 def test_long_check_cells_are_folded_short_calls_are_not(stem):
     nb = json.loads((BOOK / f"{stem}.ipynb").read_text())
     inside = SCANS[stem]["solution_cells"]
@@ -136,3 +137,15 @@ def test_fold_rule():
     assert not exercises.should_fold(short_check, 0, set())
     assert exercises.should_fold(long_other, 0, set())
     assert not exercises.should_fold(removed, 0, set())
+
+
+def test_beyond_the_paper_chapters_join_the_course(tmp_path):
+    book = tmp_path / "book"
+    book.mkdir()
+    for stem in ("beyond_fluctuations", "beyond_bosons"):
+        (book / f"{stem}.ipynb").write_text("{}")
+    (tmp_path / "_toc.yml").write_text("root: book/intro\nchapters:\n  - file: book/beyond_bosons\n"
+                                       "  - file: book/beyond_fluctuations\n")
+    stems = exercises.course_stems(book)
+    assert stems[:len(exercises.PAPER_STEMS)] == exercises.PAPER_STEMS
+    assert stems[len(exercises.PAPER_STEMS):] == ["beyond_bosons", "beyond_fluctuations"]

@@ -19,7 +19,10 @@ parameter and predict the outcome; ``ex-prove``: prove or check a step).  Its so
 ``{solution-end}``: the code cells are ordinary notebook cells, re-run by nbval, and each must assert its
 claim.  tests/test_exercises.py holds the book to these rules and to an up-to-date index.
 
-Folding (the issue's "check cells that do not break the reading"): in the chapters of the paper part, a
+The chapters are those of the paper part and, once they exist, the "Beyond the paper" chapters
+(``book/beyond_*.ipynb``): each of them must end with exercises too.
+
+Folding (the issue's "check cells that do not break the reading"): in these chapters, a
 check, consistency or illustration cell longer than ``FOLD_CHECK_LINES`` lines, or any other code cell
 longer than ``FOLD_OTHER_LINES`` lines, carries the tag ``hide-input``: the book shows its output and folds
 its code behind a click.  Solution cells are exempt (the whole solution is folded already), and so are
@@ -32,8 +35,8 @@ import re
 import sys
 from pathlib import Path
 
-__all__ = ["KINDS", "PAPER_STEMS", "FOLD_CHECK_LINES", "FOLD_OTHER_LINES", "scan_notebook", "scan_book",
-           "render_index", "should_fold", "fold_notebook"]
+__all__ = ["KINDS", "PAPER_STEMS", "FOLD_CHECK_LINES", "FOLD_OTHER_LINES", "course_stems", "scan_notebook",
+           "scan_book", "render_index", "should_fold", "fold_notebook"]
 
 #: Exercise kinds: the class option of the directive -> the word shown in the index.
 KINDS = {"ex-reproduce": "reproduce a number", "ex-predict": "change a parameter, predict",
@@ -42,6 +45,8 @@ KINDS = {"ex-reproduce": "reproduce a number", "ex-predict": "change a parameter
 PAPER_STEMS = ["ch1_introduction", "ch2_preliminaries", "ch3_model", "ch4_master_equation",
                "ch5_non_additivity", "ch6_conclusion", "appA_currents_coherence", "appB_equations_of_motion",
                "appC_thermalisation", "appD_currents", "appE_epa", "appF_entropy"]
+#: Chapters "Beyond the paper" (book/beyond_*.ipynb) join the course when they exist, in _toc.yml order.
+BEYOND_GLOB = "beyond_*.ipynb"
 FOLD_CHECK_LINES = 5
 FOLD_OTHER_LINES = 15
 
@@ -121,9 +126,22 @@ def scan_notebook(path):
     return dict(title=title, exercises=exercises, solution_cells=inside)
 
 
-def scan_book(book_dir, stems=PAPER_STEMS):
-    """{stem: scan_notebook(...)} for the given chapter stems that exist in `book_dir`."""
+def course_stems(book_dir):
+    """The chapters that carry exercises: the paper part, then the "Beyond the paper" chapters that exist
+    (in the order of _toc.yml, one level above `book_dir`, else alphabetical)."""
     book_dir = Path(book_dir)
+    beyond = sorted(p.stem for p in book_dir.glob(BEYOND_GLOB))
+    toc = book_dir.parent / "_toc.yml"
+    if toc.exists():
+        order = [Path(f).stem for f in re.findall(r"file:\s*([^\s#]+)", toc.read_text(encoding="utf-8"))]
+        beyond.sort(key=lambda s: order.index(s) if s in order else len(order))
+    return PAPER_STEMS + beyond
+
+
+def scan_book(book_dir, stems=None):
+    """{stem: scan_notebook(...)} for the given chapter stems (default: `course_stems`) that exist."""
+    book_dir = Path(book_dir)
+    stems = course_stems(book_dir) if stems is None else stems
     return {s: scan_notebook(book_dir / f"{s}.ipynb") for s in stems if (book_dir / f"{s}.ipynb").exists()}
 
 
@@ -184,7 +202,7 @@ def main(argv):
     root = Path(__file__).resolve().parents[2]
     book = root / "book"
     if "--fold" in argv:
-        for stem in PAPER_STEMS:
+        for stem in course_stems(book):
             n = fold_notebook(book / f"{stem}.ipynb")
             print(f"{stem}: {n} cells folded")
     (book / "exercises.md").write_text(render_index(scan_book(book)) + "\n", encoding="utf-8")
