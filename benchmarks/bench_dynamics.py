@@ -8,21 +8,13 @@ Both are run in the same process; the printed deviation shows they agree.
 Run:  .venv/bin/python benchmarks/bench_dynamics.py [--times 200] [--repeats 5]
 """
 import argparse
-import time
 
 import numpy as np
 
 import nadlib as nad
 from nadlib.figures import FIG4_PARAMS
 
-
-def best_of(fn, repeats):
-    out, best = None, np.inf
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        out = fn()
-        best = min(best, time.perf_counter() - t0)
-    return out, best
+from _timing import best_of
 
 
 def main():

@@ -12,7 +12,6 @@ t = 1e6.
 Run:  .venv/bin/python benchmarks/bench_late_time.py [--case fig5|fig4a] [--repeats 3] [--direct-max 1e4]
 """
 import argparse
-import time
 
 import numpy as np
 
@@ -20,21 +19,14 @@ import nadlib as nad
 from nadlib import exact
 from nadlib.quadrature import RESOLVED_MAX_OMEGA_T
 
+from _timing import best_of
+
 CASES = {
     "fig5": (dict(h=1.0, delta=0.0, g=0.5, Gamma=0.01, Omega=10.0),
              dict(T_L=0.01, T_R=0.01, mu_L=1.0, mu_R=0.0)),
     "fig4a": (dict(h=1.0, delta=0.1, g=0.5, Gamma=0.2, Omega=100.0),
               dict(T_L=0.1, T_R=0.1, mu_L=1.0, mu_R=0.0)),
 }
-
-
-def best_of(fn, repeats):
-    out, best = None, np.inf
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        out = fn()
-        best = min(best, time.perf_counter() - t0)
-    return out, best
 
 
 def main():

@@ -21,17 +21,10 @@ import numpy as np
 import nadlib as nad
 from nadlib import markov as mk
 
+from _timing import best_of
+
 FIG5 = dict(h=1.0, delta=0.0, g=0.5, Gamma=0.01, Omega=10.0)
 KINDS4 = ("local", "global", "redfield", "unified")
-
-
-def best_of(fn, repeats):
-    times = []
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        out = fn()
-        times.append(time.perf_counter() - t0)
-    return min(times), out
 
 
 def baths_grid(n, sample, repeats, rng):
@@ -44,7 +37,7 @@ def baths_grid(n, sample, repeats, rng):
         out["exact"] = nad.steady_state(m, b)
         return out
     fast()                                                            # warm caches
-    t_fast, C = best_of(fast, repeats)
+    C, t_fast = best_of(fast, repeats)
     idx = rng.integers(0, n, size=(sample, 2))
     t0 = time.perf_counter()
     loop = [({k: nad.lindblad_steady_state(m, b[i, j], k) for k in KINDS4} | {"exact": nad.steady_state(m, b[i, j])})
@@ -57,7 +50,7 @@ def baths_grid(n, sample, repeats, rng):
 def model_grid(n, sample, repeats, rng):
     m, b = nad.Model(**FIG5), nad.Baths(0.05, 0.05, 1.0, 0.2)
     gs, Gs = np.linspace(0.01, 1.0, n), np.geomspace(1e-3, 0.3, n)
-    t_fast, em = best_of(lambda: mk.error_map(m, b, g=gs, Gamma=Gs), repeats)
+    em, t_fast = best_of(lambda: mk.error_map(m, b, g=gs, Gamma=Gs), repeats)
     idx = rng.integers(0, n, size=(sample, 2))
     t0 = time.perf_counter()
     loop = []

@@ -457,18 +457,25 @@ def transmission_probability(m, w):
 
 
 def kappa_quad(m, b, lam, lam_E=0.0):
-    """The Levitov-Lesovik kappa(lambda, lambda_E) by scipy quad of its logarithm (fermions, scalar Baths)."""
+    """The Levitov-Lesovik kappa(lambda, lambda_E) by scipy quad of its logarithm (scalar Baths, fermions or
+    bosons: -s ln(1 - s y) / 2 pi with s = -1 or +1)."""
     import math
     import numpy as np
     from scipy import integrate
     muL, muR, TL, TR = (float(x) for x in (b.mu_L, b.mu_R, b.T_L, b.T_R))
+    bose = b.statistics == "bose"
     f = lambda w, mu, T: float(w < mu) if T == 0 else 0.5 * (1 - math.tanh((w - mu) / (2 * T)))
 
     def g(w):
-        fL, fR = f(w, muL, TL), f(w, muR, TR)
+        if bose:
+            nL, nR = 1 / math.expm1((w - muL) / TL), 1 / math.expm1((w - muR) / TR)
+            p, q, s = nL * (1 + nR), nR * (1 + nL), 1.0
+        else:
+            fL, fR = f(w, muL, TL), f(w, muR, TR)
+            p, q, s = fL * (1 - fR), fR * (1 - fL), -1.0
         x = 1j * (lam + lam_E * w)
-        y = transmission_probability(m, w) * (fL * (1 - fR) * (np.exp(x) - 1) + fR * (1 - fL) * (np.exp(-x) - 1))
-        return np.log(1 + y) / (2 * math.pi)
+        y = transmission_probability(m, w) * (p * (np.exp(x) - 1) + q * (np.exp(-x) - 1))
+        return -s * np.log(1 - s * y) / (2 * math.pi)
     pts = np.unique(np.clip([muL, muR, *m.E, *np.linspace(-m.Omega, m.Omega, 9)], -m.Omega, m.Omega))
     opts = dict(limit=400, epsabs=1e-15, epsrel=1e-13)
     return sum(integrate.quad(lambda w: g(w).real, a, c, **opts)[0]

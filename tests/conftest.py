@@ -16,11 +16,18 @@ nadlib compares two independent routes.
 """
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
 import numpy as np
 import pytest
 from scipy import integrate
 
 import nadlib as nad
+
+# The referee routines that the book's check cells and the tests share live in one place, book/_checks.py
+# (tests import it as `_checks`); they share no numerics with nadlib.
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "book"))
 
 # --------------------------------------------------------------------------- parameter sets
 

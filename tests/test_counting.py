@@ -19,13 +19,13 @@ import warnings
 import numpy as np
 import pytest
 from scipy import integrate
-from scipy.linalg import expm
 
 import nadlib as nad
 from nadlib import counting
 from nadlib.chain import FiniteChain
 from nadlib.quadrature import bath_pair_average
 
+from _checks import cauchy_cumulants, kappa_quad, many_body_counting
 from conftest import FIG5_MODEL, phi_closed
 
 # A generic model (levels inside the band, Gamma/Delta ~ 0.3) and reservoirs out of equilibrium in
@@ -38,44 +38,6 @@ def T_prob(m, w):
     """Transmission probability 2 pi calT = pi^2 g^2 phi_1 phi_2 from the conftest phi (Eq. (35))."""
     ph = phi_closed(m, w)
     return np.pi ** 2 * m.g ** 2 * ph[0] * ph[1]
-
-
-def fermi_ref(w, mu, T):
-    if T == 0:
-        return float(w < mu)
-    return 0.5 * (1 - math.tanh((w - mu) / (2 * T)))
-
-
-def kappa_quad(m, b, lam, lam_E=0.0):
-    """kappa(lambda, lambda_E) by scipy quad of the generating function's logarithm (referee)."""
-    muL, muR, TL, TR = (float(x) for x in (b.mu_L, b.mu_R, b.T_L, b.T_R))
-    bose = b.statistics == "bose"
-
-    def g(w):
-        if bose:
-            nL, nR = 1 / math.expm1((w - muL) / TL), 1 / math.expm1((w - muR) / TR)
-            p, q, s = nL * (1 + nR), nR * (1 + nL), 1.0
-        else:
-            fL, fR = fermi_ref(w, muL, TL), fermi_ref(w, muR, TR)
-            p, q, s = fL * (1 - fR), fR * (1 - fL), -1.0
-        x = 1j * (lam + lam_E * w)
-        y = T_prob(m, w) * (p * (np.exp(x) - 1) + q * (np.exp(-x) - 1))
-        return -s * np.log(1 - s * y) / (2 * np.pi)
-
-    pts = np.unique(np.clip([muL, muR, *m.E, *np.linspace(-m.Omega, m.Omega, 9)], -m.Omega, m.Omega))
-    opts = dict(limit=400, epsabs=1e-15, epsrel=1e-13)
-    re = sum(integrate.quad(lambda w: g(w).real, a, c, **opts)[0] for a, c in zip(pts[:-1], pts[1:]))
-    im = sum(integrate.quad(lambda w: g(w).imag, a, c, **opts)[0] for a, c in zip(pts[:-1], pts[1:]))
-    return re + 1j * im
-
-
-def cauchy_cumulants(kappa, order, r, J=24):
-    """k_n = (-i d/dlambda)^n kappa(0) from kappa on the circle |lambda| = r (trapezoid = DFT)."""
-    theta = 2 * np.pi * np.arange(J) / J
-    vals = np.array([kappa(r * np.exp(1j * th)) for th in theta])
-    coeff = np.fft.fft(vals) / J                                   # coefficient of lambda^n r^n
-    n = np.arange(1, order + 1)
-    return (coeff[n] / r ** n * np.array([math.factorial(k) for k in n]) * (-1j) ** n).real
 
 
 # --------------------------------------------------------------------------- first cumulant = Landauer
@@ -291,55 +253,6 @@ def test_validation():
 
 # --------------------------------------------------------------------------- the finite chain
 
-def _jordan_wigner(N):
-    a, Z, I = np.array([[0.0, 1.0], [0.0, 0.0]]), np.diag([1.0, -1.0]), np.eye(2)
-    ops = []
-    for j in range(N):
-        o = np.array([[1.0]])
-        for x in [Z] * j + [a] + [I] * (N - j - 1):
-            o = np.kron(o, x)
-        ops.append(o)
-    return ops
-
-
-def _many_body_counting(ch, t, alpha, C0, lam):
-    """Two-time measurement of N_alpha on the 2^N Fock space of a short chain: the first four
-    cumulants of the distribution P(Delta N) and chi(lam) = sum_n P(n) e^{i lam n}, at times t."""
-    N, c = ch.N, _jordan_wigner(ch.N)
-    h = ch.hamiltonian
-    H = sum(h[i, j] * c[i].T @ c[j] for i in range(N) for j in range(N) if h[i, j] != 0)
-    Cfull = np.zeros((N, N), complex)
-    s = ch.sys_index
-    Cfull[np.ix_(s, s)] = ch.model.R.T @ C0 @ ch.model.R
-    for a in (0, 1):
-        W, f = ch.lead_states[a]
-        Cfull[np.ix_(ch.lead_index[a], ch.lead_index[a])] = (W * f) @ W.T
-    nu, Wn = np.linalg.eigh(Cfull.T)                                  # Gaussian state from its modes
-    rho = np.eye(2 ** N, dtype=complex)
-    for q in range(N):
-        d = sum(Wn[a, q].conj() * c[a] for a in range(N))
-        num = d.conj().T @ d
-        rho = rho @ (nu[q] * num + (1 - nu[q]) * (np.eye(2 ** N) - num))
-    rho /= np.trace(rho)
-    nl = np.rint(np.diag(sum(c[i].T @ c[i] for i in ch.lead_index[alpha]))).astype(int)
-    out, chis = [], []
-    for tt in t:
-        U = expm(-1j * H * tt)
-        P = {}
-        for a in range(ch.M + 1):
-            Pa = np.diag((nl == a).astype(float))
-            r = np.diag(U @ Pa @ rho @ Pa @ U.conj().T).real
-            for bb in range(ch.M + 1):
-                P[a - bb] = P.get(a - bb, 0.0) + r[nl == bb].sum()
-        x = np.array(sorted(P), float)
-        p = np.array([P[k] for k in sorted(P)])
-        k1 = p @ x
-        mu = [p @ (x - k1) ** j for j in range(5)]
-        out.append([k1, mu[2], mu[3], mu[4] - 3 * mu[2] ** 2])
-        chis.append(p @ np.exp(1j * lam * x))
-    return np.array(out), np.array(chis)
-
-
 @pytest.mark.parametrize("leads,baths", [("finite", nad.Baths(0.4, 0.2, 1.0, -0.5)),
                                          ("semi-infinite", nad.Baths(0.0, 0.3, 0.5, -0.2))])
 def test_chain_counting_vs_many_body_two_time_measurement(leads, baths, report):
@@ -354,7 +267,7 @@ def test_chain_counting_vs_many_body_two_time_measurement(leads, baths, report):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)             # t beyond 2M/Omega is fine here
         for alpha in (0, 1):
-            ref, chi_ref = _many_body_counting(ch, t, alpha, C0, lam=0.7)
+            ref, chi_ref = many_body_counting(ch, t, alpha, C0, lam=0.7)
             got = ch.counting_cumulants(t, order=4, alpha=alpha, C0=C0)
             worst = max(worst, np.abs(got - ref).max())
             # chi(lambda) = det[1 + diag(a 1, b 1) T] at a finite field

@@ -18,6 +18,8 @@ import nadlib as nad
 from nadlib import fock
 from nadlib import markov as mk
 
+from _checks import born_markov_reservoir, pv_quad
+
 
 FIG5 = dict(h=1.0, delta=0.0, g=0.5, Gamma=0.01, Omega=10.0)
 POINTS = [
@@ -81,64 +83,6 @@ def test_asymptotic_is_the_papers_51_with_55(i):
 
 # --------------------------------------------------------------------------- Redfield
 
-def _pv_quad(m, mu, T, E):
-    """P int J_N f / (E - w) by scipy: Cauchy weight on the panel holding E, split at the Fermi step."""
-    g = lambda w: m.spectral_density(w) * nad.fermi(w, mu, T)
-    cuts = [-m.Omega] + ([mu] if abs(mu) < m.Omega and mu != E else []) + [m.Omega]
-    out = 0.0
-    for a, c in zip(cuts[:-1], cuts[1:]):
-        if a < E < c:
-            out -= quad(g, a, c, weight="cauchy", wvar=E, limit=800, epsabs=1e-15, epsrel=1e-13)[0]
-        else:
-            out += quad(lambda w: g(w) / (E - w), a, c, limit=800, epsabs=1e-15, epsrel=1e-13)[0]
-    return out
-
-
-def _one_sided(m, mu, T, w0, gain, lamb):
-    """int_0^inf ds e^{-+i w0 s} C^{+-}(s) = pi J n(w0) -+ i P int J n / (w0 - w), n = f (gain) or 1 - f."""
-    f0 = nad.fermi(w0, mu, T)
-    re = np.pi * m.spectral_density(w0) * (f0 if gain else 1 - f0)
-    if not lamb:
-        return re
-    Sf = _pv_quad(m, mu, T, w0)
-    if gain:
-        return re - 1j * Sf
-    S1 = -quad(m.spectral_density, -m.Omega, m.Omega, weight="cauchy", wvar=w0, limit=400, epsabs=1e-15,
-               epsrel=1e-13)[0]
-    return re + 1j * (S1 - Sf)
-
-
-def born_markov_reservoir(m, mu, T, alpha, lamb=True):
-    """Redfield generator of one reservoir from its textbook form, in the many-body eigenbasis of H_S.
-
-    D rho = sum_w G^-(w) [A(w) rho c^dag - c^dag A(w) rho] + G^+(w) [A(w)^dag rho c - c A(w)^dag rho] + h.c.,
-    with c = c_alpha, A(w) its eigen-operator components (c(-s) = sum_w A(w) e^{i w s}) from a numerical
-    diagonalisation of the 4 x 4 H_S of Eq. (10), and G^{+-} the one-sided transforms of the
-    reservoir's correlation functions.
-    """
-    cs = fock.mode_operators(m.R.T)
-    c = cs[alpha]
-    H = (m.h_L * cs[0].T @ cs[0] + m.h_R * cs[1].T @ cs[1] - m.g / 2 * (cs[0].T @ cs[1] + cs[1].T @ cs[0]))
-    ev, V = np.linalg.eigh(H)
-    cm = V.conj().T @ c @ V
-    cd = c.conj().T
-    D = np.zeros((16, 16), complex)
-    for a in range(4):
-        for bb in range(4):
-            if abs(cm[a, bb]) < 1e-14:
-                continue
-            A = cm[a, bb] * np.outer(V[:, a], V[:, bb].conj())
-            w = ev[bb] - ev[a]
-            Ad = A.conj().T
-            D += _one_sided(m, mu, T, w, False, lamb) * (fock.sprepost(A, cd) - fock.spre(cd @ A))
-            D += _one_sided(m, mu, T, w, True, lamb) * (fock.sprepost(Ad, c) - fock.spre(c @ Ad))
-    # + h.c.: rho -> (D rho^dag)^dag, with the permutation vec(X) -> vec(X^T)
-    idx = np.arange(16)
-    P = np.zeros((16, 16))
-    P[idx // 4 + 4 * (idx % 4), idx] = 1.0
-    return D + P @ D.conj() @ P
-
-
 @pytest.mark.parametrize("lamb", [True, False])
 @pytest.mark.parametrize("i", range(len(POINTS)))
 def test_redfield_is_born_markov(i, lamb):
@@ -198,7 +142,7 @@ def test_fermi_principal_values_against_scipy(mu, T, report):
               dict(h=-2.0, delta=1.0, g=0.1, Gamma=0.05, Omega=10.0)):
         m = nad.Model(**p)
         S = mk.fermi_principal_values(m, nad.Baths(T, T, mu, mu))[0]
-        ref = np.array([_pv_quad(m, mu, T, E) for E in m.E])
+        ref = np.array([pv_quad(m, mu, T, E) for E in m.E])
         worst = max(worst, np.abs(S - ref).max() / m.Gamma)
     assert worst < 1e-11
     report(f"markov: Fermi principal values vs scipy (mu={mu}, T={T}), rel. to Gamma", worst)
