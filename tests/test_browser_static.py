@@ -75,11 +75,14 @@ LIVE_TITLES = _live_titles()
 
 
 def test_the_explorer_page_and_the_app_show_the_same_explorers():
-    """Every live explorer of the app has its static companion on the explorer page, in the same order."""
+    """The app shows every explorer of the explorer page, in the same order, with a title for each live one.
+    (The explorers of the chapters beyond the paper have their static versions in those chapters only: the
+    explorer page with all frames stays under PAGE_LIMIT.)"""
     nb = json.loads((ROOT / "book" / "explorer.ipynb").read_text(encoding="utf-8"))
     calls = [f[:-len("_explorer")] for c in nb["cells"] if c["cell_type"] == "code"
              for f in re.findall(r"^widgets\.(\w+_explorer)\(\)", "".join(c["source"]), re.M)]
-    assert calls == EXPLORER_NAMES and len(LIVE_TITLES) == len(calls) >= 5
+    assert [c for c in calls if c in EXPLORER_NAMES] == EXPLORER_NAMES and len(EXPLORER_NAMES) >= 5
+    assert len(LIVE_TITLES) == len(calls)
 
 
 def _free_port():
@@ -274,7 +277,8 @@ def voila_server():
     log_path = ROOT / "_build" / "voila_static.log"
     log = open(log_path, "w") if log_path.parent.exists() else subprocess.DEVNULL
     proc = subprocess.Popen([str(voila), str(ROOT / "book" / "explorer.ipynb"), "--no-browser",
-                             "--Voila.ip=127.0.0.1", f"--port={port}", "--strip_sources=True"],
+                             "--Voila.ip=127.0.0.1", f"--port={port}", "--strip_sources=True",
+                             f"--Voila.config_file_paths={ROOT / 'book' / '_voila'}"],
                             cwd=str(ROOT / "book"), stdout=log, stderr=subprocess.STDOUT)
     deadline = time.time() + 60
     while time.time() < deadline:          # wait for the port: every GET of the notebook starts a kernel
