@@ -544,3 +544,82 @@ def fit_slopes(t, c, log=False):
     import numpy as np
     cols = [np.ones_like(t), t] + ([np.log(t)] if log else [])
     return np.linalg.lstsq(np.stack(cols, 1), c, rcond=None)[0][1]
+
+
+# --------------------------------------------------------------------------- exercises beyond the paper
+# Referees of the exercises that close the chapters "Which master equation should I trust?" and
+# "Bosonic reservoirs": closed forms and Fock-space constructions that share no code with nadlib.markov,
+# and scipy quadratures of the bosonic rates.
+
+__all__ += ["gaussian_trace_distance_fock", "global_steady_state", "local_steady_state_fock",
+            "offresonant_coherence", "gain_matrix_quad", "negative_rate_weight"]
+
+def gaussian_trace_distance_fock(C1, C2):
+    """Trace distance (1/2)||rho_1 - rho_2||_1 of two fermionic Gaussian states, from their 4 x 4 density
+    matrices (nadlib.fock.gaussian_state) and the eigenvalues of the difference (not the closed form of
+    nadlib.markov)."""
+    from nadlib import fock
+    return 0.5 * np.abs(np.linalg.eigvalsh(fock.gaussian_state(C1) - fock.gaussian_state(C2))).sum()
+
+
+def global_steady_state(m, b):
+    """The global master equation's steady state in closed form, C = diag(sum_alpha R_ja^2 f_a(E_j)):
+    each eigenmode is filled and emptied by golden-rule rates proportional to R_ja^2, with no coherence
+    (scalar fermionic Baths)."""
+    f = [[fermi_ref(E, float(b.mu[a]), float(b.T[a])) for E in m.E] for a in range(2)]
+    return np.diag([sum(m.R[j, a] ** 2 * f[a][j] for a in range(2)) for j in range(2)]).astype(complex)
+
+
+def local_steady_state_fock(m, b):
+    """The local master equation's steady C, built in Fock space from the site operators (each site alone
+    with its reservoir, golden-rule rates at the site energy) and solved by scipy's null space."""
+    from scipy.linalg import null_space
+    from nadlib import fock
+    c = fock.mode_operators(m.R.T)
+    H = m.h_L * c[0].T @ c[0] + m.h_R * c[1].T @ c[1] - m.g / 2 * (c[0].T @ c[1] + c[1].T @ c[0])
+    L = fock.commutator_super(H)
+    for a, h in enumerate((m.h_L, m.h_R)):
+        gam, f = 2 * np.pi * float(m.spectral_density(h)), fermi_ref(h, float(b.mu[a]), float(b.T[a]))
+        L = L + gam * ((1 - f) * fock.lindblad_dissipator(c[a]) + f * fock.lindblad_dissipator(c[a].T))
+    v = null_space(L)
+    if v.shape[1] != 1:
+        raise ValueError(f"local generator: {v.shape[1]} steady states, expected one")
+    rho = v[:, 0].reshape(4, 4, order="F")                 # vec is column stacking
+    return fock.correlation_from_rho(rho / np.trace(rho))
+
+
+def offresonant_coherence(m, occ_diff):
+    """-(i g / 2) P int dw J_N(w) [n_L - n_R](w) / ((E_1 - w)(E_2 - w)), the off-resonant coherence of the
+    bosonic gain matrix, by partial fractions and scipy's Cauchy weight (principal values at E_j)."""
+    F = lambda w: m.spectral_density(w) * occ_diff(w)
+    pv = []
+    for E in m.E:                                          # P int F / (E - w), band split at E -+ 0.2
+        a, c = max(-m.Omega, E - 0.2), min(m.Omega, E + 0.2)
+        out = -integrate.quad(F, a, c, weight="cauchy", wvar=E, limit=400, epsabs=1e-16)[0]
+        for lo, hi in ((-m.Omega, a), (c, m.Omega)):
+            if hi > lo:
+                out += integrate.quad(lambda w: F(w) / (E - w), lo, hi, points=[lo + 1e-3, lo + 0.1]
+                                      if lo == -m.Omega else None, limit=800, epsabs=1e-16)[0]
+        pv.append(out)
+    return -0.5j * m.g * (pv[1] - pv[0]) / (m.E[0] - m.E[1])
+
+
+def gain_matrix_quad(m, occupations):
+    """Lambda^+ of Eq. (55) (golden-rule widths, bare levels) by scipy quad, for any occupations
+    w -> (n_L(w), n_R(w)) of the two reservoirs.  Returns a 2 x 2 array."""
+    E, G, R = m.E, m.Gamma_golden, m.R
+
+    def entry(j, k, part):
+        def f(w):
+            nL, nR = occupations(w)
+            v = (1j * m.spectral_density(w) * (R[j, 0] * R[k, 0] * nL + R[j, 1] * R[k, 1] * nR)
+                 * (1 / (E[j] - w + 0.5j * G[j]) - 1 / (E[k] - w - 0.5j * G[k])))
+            return getattr(v, part)
+        return integrate.quad(f, -m.Omega, m.Omega, points=[-m.Omega + 1e-4, -m.Omega + 1e-2, *E], limit=800,
+                              epsabs=0.0, epsrel=1e-11)[0]
+    return np.array([[entry(j, k, "real") + 1j * entry(j, k, "imag") for k in range(2)] for j in range(2)])
+
+
+def negative_rate_weight(*matrices):
+    """Eq. (82) written out: minus the sum of the negative eigenvalues of the given Hermitian rate matrices."""
+    return -sum(np.minimum(0.0, np.linalg.eigvalsh(X)).sum() for X in matrices)

@@ -12,6 +12,7 @@ Screenshots go to _build/screenshots/.  Run with `make test-browser`.
 import contextlib
 import functools
 import http.server
+import json
 import os
 import re
 import socket
@@ -33,15 +34,55 @@ CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
 EXPLORER_PAGE = "book/explorer.html"
-EXPLORER_NAMES = ["transmission", "dynamics", "anm_map", "rates", "bloch"]
-#: Pages that show static explorers, and which.
-EXPLORER_PAGES = {EXPLORER_PAGE: EXPLORER_NAMES, "book/ch3_model.html": ["transmission"],
-                  "book/ch4_master_equation.html": ["dynamics"], "book/ch5_non_additivity.html": ["anm_map"],
-                  "book/appF_entropy.html": ["bloch"]}
 PAGE_LIMIT = 5_000_000
-#: Titles of the five live widgets (nadlib.widgets), each shown once by the Voila app.
-LIVE_TITLES = ["Transmission function T(ω)", "Dynamics from the vacuum", "Asymptotic non-Markovianity",
-               "Rates of the asymptotic dissipator", "Bloch-vector picture of the NESS"]
+_DIRECTIVE = re.compile(r"^(?:`{3,}|:{3,})\{static-explorer\}\s+(\w+)", re.M)
+
+
+def _static_explorers_by_page():
+    """{page: [explorer names in page order]} from the book's sources: every ``{static-explorer}`` directive in
+    a markdown cell that the book keeps (not tagged remove-cell), and in the markdown pages."""
+    pages = {}
+    for path in sorted((ROOT / "book").glob("*.ipynb")):
+        nb = json.loads(path.read_text(encoding="utf-8"))
+        names = [n for c in nb["cells"] if c["cell_type"] == "markdown"
+                 and "remove-cell" not in c.get("metadata", {}).get("tags", [])
+                 for n in _DIRECTIVE.findall("".join(c["source"]))]
+        if names:
+            pages[f"book/{path.stem}.html"] = names
+    for path in sorted((ROOT / "book").glob("*.md")):
+        names = _DIRECTIVE.findall(path.read_text(encoding="utf-8"))
+        if names:
+            pages[f"book/{path.stem}.html"] = names
+    return pages
+
+
+def _live_titles():
+    """Titles of the live widgets the Voila app shows, each once: the nadlib.widgets explorers that
+    book/explorer.ipynb calls, with the title each passes to ``_explorer``."""
+    src = (ROOT / "nadlib" / "widgets.py").read_text(encoding="utf-8")
+    titles = dict(re.findall(r'^def (\w+_explorer)\((?:(?!^def ).)*?^    return _explorer\("([^"]+)"', src, re.M | re.S))
+    nb = json.loads((ROOT / "book" / "explorer.ipynb").read_text(encoding="utf-8"))
+    calls = [f for c in nb["cells"] if c["cell_type"] == "code"
+             for f in re.findall(r"^widgets\.(\w+_explorer)\(\)", "".join(c["source"]), re.M)]
+    return [titles[f] for f in calls]
+
+
+#: Pages that show static explorers, and which; the explorer page shows every explorer.
+EXPLORER_PAGES = _static_explorers_by_page()
+EXPLORER_NAMES = EXPLORER_PAGES[EXPLORER_PAGE]
+#: Titles of the live widgets (nadlib.widgets), each shown once by the Voila app.
+LIVE_TITLES = _live_titles()
+
+
+def test_the_explorer_page_and_the_app_show_the_same_explorers():
+    """The app shows every explorer of the explorer page, in the same order, with a title for each live one.
+    (The explorers of the chapters beyond the paper have their static versions in those chapters only: the
+    explorer page with all frames stays under PAGE_LIMIT.)"""
+    nb = json.loads((ROOT / "book" / "explorer.ipynb").read_text(encoding="utf-8"))
+    calls = [f[:-len("_explorer")] for c in nb["cells"] if c["cell_type"] == "code"
+             for f in re.findall(r"^widgets\.(\w+_explorer)\(\)", "".join(c["source"]), re.M)]
+    assert [c for c in calls if c in EXPLORER_NAMES] == EXPLORER_NAMES and len(EXPLORER_NAMES) >= 5
+    assert len(LIVE_TITLES) == len(calls)
 
 
 def _free_port():
@@ -236,7 +277,8 @@ def voila_server():
     log_path = ROOT / "_build" / "voila_static.log"
     log = open(log_path, "w") if log_path.parent.exists() else subprocess.DEVNULL
     proc = subprocess.Popen([str(voila), str(ROOT / "book" / "explorer.ipynb"), "--no-browser",
-                             "--Voila.ip=127.0.0.1", f"--port={port}", "--strip_sources=True"],
+                             "--Voila.ip=127.0.0.1", f"--port={port}", "--strip_sources=True",
+                             f"--Voila.config_file_paths={ROOT / 'book' / '_voila'}"],
                             cwd=str(ROOT / "book"), stdout=log, stderr=subprocess.STDOUT)
     deadline = time.time() + 60
     while time.time() < deadline:          # wait for the port: every GET of the notebook starts a kernel
@@ -258,8 +300,8 @@ def test_voila_shows_each_explorer_once(browser, voila_server):
     page.goto(voila_server, wait_until="commit", timeout=180000)
     page.wait_for_function("n => document.querySelectorAll('.noUi-handle, .widget-slider').length >= n",
                            arg=len(LIVE_TITLES), timeout=240000)
-    page.wait_for_function("() => document.querySelectorAll('.jupyter-widgets img, .widget-output img').length >= 5",
-                           timeout=240000)
+    page.wait_for_function("n => document.querySelectorAll('.jupyter-widgets img, .widget-output img').length >= n",
+                           arg=len(LIVE_TITLES), timeout=240000)
     page.wait_for_timeout(1000)
     text = page.inner_text("body")
     titles = page.eval_on_selector_all(".widget-html-content b", "els => els.map(e => e.textContent)")

@@ -149,7 +149,7 @@ def render_index(scans):
     """The text of book/exercises.md: one section per chapter, one line per exercise, with links."""
     total = sum(len(s["exercises"]) for s in scans.values())
     out = ["# Exercises", "",
-           "Every chapter of the paper part ends with exercises of three kinds: one that *reproduces* a number of",
+           "Every chapter, of the paper part and beyond it, ends with exercises of three kinds: one that *reproduces* a number of",
            "the chapter by a route of your own, one that *changes a parameter* and asks for a prediction before the",
            "computation, and one that *proves or checks a step* of the argument. Each has a worked solution, folded",
            "under the exercise. The solutions are code cells that assert their answer against an independent route,",
