@@ -36,12 +36,15 @@ from math import comb
 
 import numpy as np
 
-from .model import check_baths
+from . import fock
+from .markov import _totals, master_equation
+from .model import Model, check_baths
 from .quadrature import PAIR_CHUNK_NODES, bath_pair_average
 from .transport import transmission
 
 __all__ = ["MAX_ORDER", "MAX_WORK", "transfer_probabilities", "elementary_cumulants", "cgf",
-           "cumulants", "noise", "energy_cumulants", "fano_factor", "fano_from_cumulants"]
+           "cumulants", "noise", "energy_cumulants", "fano_factor", "fano_from_cumulants",
+           "SECTOR", "MAX_POINTS_ME", "lindblad_cumulants", "lindblad_cgf"]
 
 #: Highest cumulant order accepted (the recursion is exact, but orders beyond ~20 lose all
 #: relative precision to cancellation between terms of size n!).
@@ -284,3 +287,216 @@ def fano_from_cumulants(k, at_zero_current=np.inf):
     k1, k2 = np.abs(k[..., 0]), k[..., 1]
     zero = k1 == 0
     return np.where(zero, at_zero_current, k2 / np.where(zero, 1.0, k1))
+
+
+# =========================================================================== master equations
+# The counting statistics that a master equation predicts: its generator tilted by a counting
+# field on reservoir L's jumps (Esposito, Harbola & Mukamel 2009), and the cumulants from the
+# Rayleigh-Schroedinger expansion of the tilted generator's eigenvalue that vanishes at lambda = 0.
+
+#: vec positions (column stacking, Fock order |00>, |10>, |01>, |11>) of the operators |a><b| with
+#: N_a = N_b: the block-diagonal sector.  Every generator of nadlib.markov conserves the particle
+#: number, so it maps this 6-dimensional sector into itself; the steady state lives in it and so
+#: do all the tilted generators' eigenvectors that the counting statistics need.
+SECTOR = np.array([0, 5, 6, 9, 10, 15])
+_TRACE = np.array([1.0, 1.0, 0.0, 0.0, 1.0, 1.0])      # Tr X = _TRACE . vec(X)[SECTOR]
+#: Largest number of parameter points per call of `lindblad_cumulants` / `lindblad_cgf`.
+MAX_POINTS_ME = 4_000_000
+_CHUNK = 4096                   # points per block of batched 7 x 7 algebra (a few MB per array)
+_SINGULAR = 1e-12               # smallest singular value of the bordered matrix, relative
+
+
+def _jump_superoperators():
+    """The jump parts of Eq. (51) on the sector: gain d_k^dag rho d_j and loss d_j rho d_k^dag.
+
+    Returns (gain, loss), each (2, 2, 6, 6) [j, k]: the superoperators that Lambda^+_jk and
+    Lambda^-_jk multiply (`fock.dissipator_from_rates` adds the anticommutators to them).
+    """
+    d = fock.annihilators()
+    gain = np.array([[fock.sprepost(d[k].T, d[j]) for k in range(2)] for j in range(2)])
+    loss = np.array([[fock.sprepost(d[j], d[k].T) for k in range(2)] for j in range(2)])
+    sec = np.ix_(SECTOR, SECTOR)
+    return gain[..., sec[0], sec[1]].astype(complex), loss[..., sec[0], sec[1]].astype(complex)
+
+
+_GAIN, _LOSS = _jump_superoperators()
+
+
+def _check_weight(int_weight):
+    try:
+        w = float(int_weight)
+    except (TypeError, ValueError):
+        w = float("nan")
+    if isinstance(int_weight, bool) or not np.isfinite(w):
+        raise ValueError(f"int_weight must be a finite real number, got {int_weight!r}")
+    return w
+
+
+def _tilted_parts(m, b, kind, lamb_shift, int_weight, caller):
+    """L_0 and the jump superoperators J^+, J^- that carry e^{+i lambda}, e^{-i lambda}, on the sector.
+
+    L(lambda) = L_0 + (e^{i lambda} - 1) J^+ + (e^{-i lambda} - 1) J^-, with J^+ reservoir L's gain
+    jumps (a particle enters the system from L) and J^- its loss jumps, plus int_weight times the
+    jumps of the non-attributable part (asymptotic kind only).
+
+    Returns
+    -------
+    S : the leading shape;  L0, Jp, Jm : (n, 6, 6) complex, n = prod(S);
+    rate : (n,) tr(Lambda^+ + Lambda^-), the total relaxation rate (scales the bordered matrix)
+    """
+    first = m if isinstance(m, Model) else np.asarray(m, dtype=object).flat[0]
+    if not isinstance(first, Model):
+        raise ValueError(f"{caller}: m must be a nadlib.Model or an array of Models")
+    check_baths(first, b, caller=caller)
+    w = _check_weight(int_weight)
+    me = master_equation(m, b, kind, lamb_shift)
+    S = me.H_S.shape[:-2]
+    n = int(np.prod(S))
+    if n > MAX_POINTS_ME:
+        raise ValueError(f"{caller}: {n} parameter points requested; the limit is {MAX_POINTS_ME}")
+    H, Lp, Lm = _totals(me)
+    flat = lambda a: a.reshape((n,) + a.shape[len(S):])
+    L0 = flat(fock.generator(H, Lp, Lm))[:, SECTOR][:, :, SECTOR]
+    gain_p = flat(me.Lambda_plus[..., 0, :, :] + w * me.Lambda_plus_int)
+    loss_m = flat(me.Lambda_minus[..., 0, :, :] + w * me.Lambda_minus_int)
+    Jp = np.einsum("njk,jkab->nab", gain_p, _GAIN)
+    Jm = np.einsum("njk,jkab->nab", loss_m, _LOSS)
+    return S, L0, Jp, Jm, flat(np.trace(Lp + Lm, axis1=-2, axis2=-1).real)
+
+
+def _bordered_inverse(L0, rate, caller):
+    """Inverse of the bordered matrix [[L_0, u], [tr, 0]], u = rate * vec(1)/4, batched (n, 7, 7).
+
+    Its last column holds the steady state (L_0 rho = 0, tr rho = 1), and its upper-left 6 x 6 block
+    G equals the Drazin pseudo-inverse R of L_0 on traceless vectors: G x = R x whenever tr x = 0
+    (then L_0 y = x with tr y = 0).  The border u is scaled to the relaxation rates so that the
+    matrix is as well conditioned as L_0 itself on its nonzero spectrum.
+    """
+    n = L0.shape[0]
+    B = np.zeros((n, 7, 7), complex)
+    B[:, :6, :6] = L0
+    B[:, :6, 6] = np.maximum(rate, np.finfo(float).tiny)[:, None] * _TRACE / 2
+    B[:, 6, :6] = _TRACE
+    s = np.linalg.svd(B, compute_uv=False)
+    bad = ~(s[:, -1] > _SINGULAR * s[:, 0])
+    if np.any(bad):
+        raise ValueError(f"{caller}: the master equation has no unique steady state at {int(bad.sum())} "
+                         f"of {n} points (its generator has a degenerate zero eigenvalue)")
+    return np.linalg.inv(B)
+
+
+def _rs_cumulants(L0, Jp, Jm, rate, order, caller):
+    """k_1..k_order of the eigenvalue of L(chi) = L_0 + (e^chi - 1) J^+ + (e^-chi - 1) J^- at chi = 0.
+
+    Rayleigh-Schroedinger recursion (chi = i lambda, L_m = d^m L / d chi^m = J^+ + (-1)^m J^-):
+    with rho(chi) = sum chi^n/n! rho^(n), tr rho^(n) = delta_n0 and kappa = sum chi^n/n! k_n,
+
+        k_n     = sum_{m=1}^n binom(n, m) tr[L_m rho^(n-m)],
+        rho^(n) = R sum_{m=1}^n binom(n, m) (k_m - L_m) rho^(n-m),
+
+    R the Drazin pseudo-inverse of L_0 (`_bordered_inverse`; the argument of R is traceless by the
+    first line).  n = 2 gives k_2 = tr[L_2 rho] - 2 tr[L_1 R L_1 rho].  Shape (n_points, order), real.
+    """
+    Binv = _bordered_inverse(L0, rate, caller)
+    G = Binv[:, :6, :6]
+    rhos = [Binv[:, :6, 6]]
+    Ap, Am = [np.einsum("nab,nb->na", Jp, rhos[0])], [np.einsum("nab,nb->na", Jm, rhos[0])]
+    k = np.empty((L0.shape[0], order), complex)
+    for n in range(1, order + 1):
+        Lrho = [Ap[n - mm] + (-1) ** mm * Am[n - mm] for mm in range(1, n + 1)]       # L_m rho^(n-m)
+        k[:, n - 1] = sum(comb(n, mm) * (Lrho[mm - 1] @ _TRACE) for mm in range(1, n + 1))
+        if n < order:
+            x = sum(comb(n, mm) * (k[:, mm - 1, None] * rhos[n - mm] - Lrho[mm - 1]) for mm in range(1, n + 1))
+            r = np.einsum("nab,nb->na", G, x)
+            rhos.append(r)
+            Ap.append(np.einsum("nab,nb->na", Jp, r))
+            Am.append(np.einsum("nab,nb->na", Jm, r))
+    return k.real
+
+
+def lindblad_cumulants(m, b, kind, order=2, lamb_shift=True, int_weight=0.0):
+    """Scaled cumulants k_1..k_order of the particles leaving reservoir L, predicted by a master equation.
+
+    The generator of `kind` (see `nadlib.markov.master_equation`) is tilted by a counting field on
+    reservoir L's jumps: its gain jumps d_k^dag rho d_j weighted by Lambda^+_L (a particle enters the
+    system from L) carry e^{+i lambda}, its loss jumps d_j rho d_k^dag weighted by Lambda^-_L carry
+    e^{-i lambda}.  The scaled cumulant generating function is the eigenvalue of the tilted generator
+    that tends to 0 at lambda = 0 (`lindblad_cgf`), and k_n = (-i d/dlambda)^n of it at lambda = 0,
+    computed in closed form by Rayleigh-Schroedinger perturbation theory (`_rs_cumulants`):
+    k_1 = tr[J_1 rho_ss] is the current `nadlib.lindblad_currents(m, b, kind).particle` and
+    k_2 = tr[J_2 rho_ss] - 2 tr[J_1 R J_1 rho_ss], with J_1 = J^+ - J^-, J_2 = J^+ + J^- and R the
+    Drazin pseudo-inverse of the untilted generator.
+
+    The part of the asymptotic generator that belongs to neither reservoir (L_int, Eq. (65)) carries
+    no counting field by default: its jumps are booked with no reservoir.  `int_weight` = w books
+    the fraction w of them with L (gain e^{+i lambda}, loss e^{-i lambda}): an alternative that leaves
+    k_1 unchanged (L_int moves no particles on average) and changes k_2 and beyond.
+
+    The linear algebra runs on the 6-dimensional sector of operators diagonal in the particle number
+    (every kind conserves N), batched over the parameter points.
+
+    Parameters
+    ----------
+    m : Model, or array of Models
+    b : Baths (fermionic), any shape S broadcasting with the models
+    kind : {"local", "global", "redfield", "unified", "asymptotic"}
+    order : int, 1 <= order <= MAX_ORDER
+    lamb_shift : bool, see `nadlib.markov.master_equation`
+    int_weight : float, the share of L_int's jumps counted at L (only "asymptotic" has an L_int)
+
+    Returns
+    -------
+    ndarray, shape (*S, order), real
+
+    Raises
+    ------
+    ValueError
+        For bosonic reservoirs, an unknown kind, a bad order, too many points, or a generator
+        without a unique steady state.
+    """
+    order = _check_order(order)
+    S, L0, Jp, Jm, rate = _tilted_parts(m, b, kind, lamb_shift, int_weight, "lindblad_cumulants")
+    out = np.empty((L0.shape[0], order))
+    for s in range(0, L0.shape[0], _CHUNK):
+        sl = slice(s, s + _CHUNK)
+        out[sl] = _rs_cumulants(L0[sl], Jp[sl], Jm[sl], rate[sl], order, "lindblad_cumulants")
+    return out.reshape(S + (order,))
+
+
+def lindblad_cgf(m, b, kind, lam, lamb_shift=True, int_weight=0.0):
+    """Scaled cumulant generating function of the particles leaving L, from a tilted master equation.
+
+    The eigenvalue of L(lambda) = L_0 + (e^{i lambda} - 1) J^+ + (e^{-i lambda} - 1) J^- (see
+    `lindblad_cumulants`) with the largest real part: the one that tends to 0 at lambda = 0, as
+    long as it stays separated from the rest of the spectrum (for real lambda near 0, and for
+    imaginary lambda, where the tilted generator of a Lindbladian is a positive map's and its
+    leading eigenvalue is real).  Computed by diagonalising the 6 x 6 sector of L(lambda).
+
+    Parameters
+    ----------
+    m : Model, or array of Models
+    b : Baths (fermionic), any shape S broadcasting with the models
+    kind : {"local", "global", "redfield", "unified", "asymptotic"}
+    lam : array_like, real or complex, any shape L, with |Im lam| <= 700
+    lamb_shift, int_weight : see `lindblad_cumulants`
+
+    Returns
+    -------
+    ndarray, shape (*S, *L), complex
+    """
+    lam = np.asarray(lam, dtype=complex)
+    if not np.all(np.isfinite(lam)) or np.any(np.abs(lam.imag) > 700):
+        raise ValueError("counting fields lam must be finite with |Im lam| <= 700 (exp(i lam) overflows beyond)")
+    S, L0, Jp, Jm, _ = _tilted_parts(m, b, kind, lamb_shift, int_weight, "lindblad_cgf")
+    if L0.shape[0] * max(1, lam.size) > MAX_POINTS_ME:
+        raise ValueError(f"lindblad_cgf: {L0.shape[0]} points x {lam.size} counting fields exceed "
+                         f"the limit MAX_POINTS_ME = {MAX_POINTS_ME}")
+    ep = np.expm1(1j * lam).reshape(-1)
+    em = np.expm1(-1j * lam).reshape(-1)
+    out = np.empty((L0.shape[0], ep.size), complex)
+    for s in range(0, L0.shape[0], max(1, _CHUNK // ep.size)):
+        sl = slice(s, s + max(1, _CHUNK // ep.size))
+        Lt = (L0[sl, None] + ep[None, :, None, None] * Jp[sl, None] + em[None, :, None, None] * Jm[sl, None])
+        ev = np.linalg.eigvals(Lt)
+        out[sl] = np.take_along_axis(ev, np.argmax(ev.real, axis=-1)[..., None], axis=-1)[..., 0]
+    return out.reshape(S + lam.shape)
