@@ -37,8 +37,8 @@ from math import comb
 import numpy as np
 
 from . import fock
-from .markov import _totals, master_equation
-from .model import Model, check_baths
+from .markov import _check_kind, _totals, master_equation
+from .model import Baths, Model, check_baths
 from .quadrature import PAIR_CHUNK_NODES, bath_pair_average
 from .transport import transmission
 
@@ -302,7 +302,7 @@ SECTOR = np.array([0, 5, 6, 9, 10, 15])
 _TRACE = np.array([1.0, 1.0, 0.0, 0.0, 1.0, 1.0])      # Tr X = _TRACE . vec(X)[SECTOR]
 #: Largest number of parameter points per call of `lindblad_cumulants` / `lindblad_cgf`.
 MAX_POINTS_ME = 4_000_000
-_CHUNK = 4096                   # points per block of batched 7 x 7 algebra (a few MB per array)
+_CHUNK = 8192                   # points per block (the block's 16 x 16 generators take ~30 MB)
 _SINGULAR = 1e-12               # smallest singular value of the bordered matrix, relative
 
 
@@ -332,36 +332,54 @@ def _check_weight(int_weight):
     return w
 
 
-def _tilted_parts(m, b, kind, lamb_shift, int_weight, caller):
+def _points(m, b, caller):
+    """Validate (m, b) and cut the parameter points into blocks of `_CHUNK`.
+
+    Returns the leading shape S and a generator of (models, Baths) blocks, each a flat slice of the
+    points in C order (models: the Model itself, or a 1-d object array of the block's models).
+    """
+    single = isinstance(m, Model)
+    arr = None if single else np.asarray(m, dtype=object)
+    first = m if single else (arr.flat[0] if arr.size else None)
+    if not isinstance(first, Model):
+        raise ValueError(f"{caller}: m must be a nadlib.Model or a non-empty array of Models")
+    check_baths(first, b, caller=caller)
+    try:
+        S = b.shape if single else np.broadcast_shapes(arr.shape, b.shape)
+    except ValueError:
+        raise ValueError(f"{caller}: the model array (shape {arr.shape}) and the Baths (shape {b.shape}) "
+                         "do not broadcast together") from None
+    n = int(np.prod(S))
+    if n > MAX_POINTS_ME:
+        raise ValueError(f"{caller}: {n} parameter points requested; the limit is MAX_POINTS_ME = "
+                         f"{MAX_POINTS_ME}")
+    fields = [np.broadcast_to(x, S).ravel() for x in (b.T_L, b.T_R, b.mu_L, b.mu_R)]
+    models = None if single else np.broadcast_to(arr, S).ravel()
+
+    def blocks():
+        for s0 in range(0, n, _CHUNK):
+            sl = slice(s0, s0 + _CHUNK)
+            yield (m if single else models[sl]), Baths(*(f[sl] for f in fields), statistics=b.statistics)
+    return S, blocks()
+
+
+def _tilted_generator(m, b, kind, lamb_shift, w):
     """L_0 and the jump superoperators J^+, J^- that carry e^{+i lambda}, e^{-i lambda}, on the sector.
 
     L(lambda) = L_0 + (e^{i lambda} - 1) J^+ + (e^{-i lambda} - 1) J^-, with J^+ reservoir L's gain
-    jumps (a particle enters the system from L) and J^- its loss jumps, plus int_weight times the
-    jumps of the non-attributable part (asymptotic kind only).
+    jumps (a particle enters the system from L) and J^- its loss jumps, plus w times the jumps of
+    the non-attributable part (asymptotic kind only).  `b` is one flat block of points.
 
     Returns
     -------
-    S : the leading shape;  L0, Jp, Jm : (n, 6, 6) complex, n = prod(S);
-    rate : (n,) tr(Lambda^+ + Lambda^-), the total relaxation rate (scales the bordered matrix)
+    L0, Jp, Jm : (n, 6, 6) complex;  rate : (n,) tr(Lambda^+ + Lambda^-), the total relaxation rate
     """
-    first = m if isinstance(m, Model) else np.asarray(m, dtype=object).flat[0]
-    if not isinstance(first, Model):
-        raise ValueError(f"{caller}: m must be a nadlib.Model or an array of Models")
-    check_baths(first, b, caller=caller)
-    w = _check_weight(int_weight)
     me = master_equation(m, b, kind, lamb_shift)
-    S = me.H_S.shape[:-2]
-    n = int(np.prod(S))
-    if n > MAX_POINTS_ME:
-        raise ValueError(f"{caller}: {n} parameter points requested; the limit is {MAX_POINTS_ME}")
     H, Lp, Lm = _totals(me)
-    flat = lambda a: a.reshape((n,) + a.shape[len(S):])
-    L0 = flat(fock.generator(H, Lp, Lm))[:, SECTOR][:, :, SECTOR]
-    gain_p = flat(me.Lambda_plus[..., 0, :, :] + w * me.Lambda_plus_int)
-    loss_m = flat(me.Lambda_minus[..., 0, :, :] + w * me.Lambda_minus_int)
-    Jp = np.einsum("njk,jkab->nab", gain_p, _GAIN)
-    Jm = np.einsum("njk,jkab->nab", loss_m, _LOSS)
-    return S, L0, Jp, Jm, flat(np.trace(Lp + Lm, axis1=-2, axis2=-1).real)
+    L0 = fock.generator(H, Lp, Lm)[:, SECTOR][:, :, SECTOR]
+    Jp = np.einsum("njk,jkab->nab", me.Lambda_plus[:, 0] + w * me.Lambda_plus_int, _GAIN)
+    Jm = np.einsum("njk,jkab->nab", me.Lambda_minus[:, 0] + w * me.Lambda_minus_int, _LOSS)
+    return L0, Jp, Jm, np.trace(Lp + Lm, axis1=-2, axis2=-1).real
 
 
 def _bordered_inverse(L0, rate, caller):
@@ -455,12 +473,12 @@ def lindblad_cumulants(m, b, kind, order=2, lamb_shift=True, int_weight=0.0):
         without a unique steady state.
     """
     order = _check_order(order)
-    S, L0, Jp, Jm, rate = _tilted_parts(m, b, kind, lamb_shift, int_weight, "lindblad_cumulants")
-    out = np.empty((L0.shape[0], order))
-    for s in range(0, L0.shape[0], _CHUNK):
-        sl = slice(s, s + _CHUNK)
-        out[sl] = _rs_cumulants(L0[sl], Jp[sl], Jm[sl], rate[sl], order, "lindblad_cumulants")
-    return out.reshape(S + (order,))
+    _check_kind(kind)
+    w = _check_weight(int_weight)
+    S, blocks = _points(m, b, "lindblad_cumulants")
+    out = [_rs_cumulants(*_tilted_generator(mb, bb, kind, lamb_shift, w), order, "lindblad_cumulants")
+           for mb, bb in blocks]
+    return np.concatenate(out).reshape(S + (order,))
 
 
 def lindblad_cgf(m, b, kind, lam, lamb_shift=True, int_weight=0.0):
@@ -487,16 +505,19 @@ def lindblad_cgf(m, b, kind, lam, lamb_shift=True, int_weight=0.0):
     lam = np.asarray(lam, dtype=complex)
     if not np.all(np.isfinite(lam)) or np.any(np.abs(lam.imag) > 700):
         raise ValueError("counting fields lam must be finite with |Im lam| <= 700 (exp(i lam) overflows beyond)")
-    S, L0, Jp, Jm, _ = _tilted_parts(m, b, kind, lamb_shift, int_weight, "lindblad_cgf")
-    if L0.shape[0] * max(1, lam.size) > MAX_POINTS_ME:
-        raise ValueError(f"lindblad_cgf: {L0.shape[0]} points x {lam.size} counting fields exceed "
+    _check_kind(kind)
+    w = _check_weight(int_weight)
+    S, blocks = _points(m, b, "lindblad_cgf")
+    if int(np.prod(S)) * max(1, lam.size) > MAX_POINTS_ME:
+        raise ValueError(f"lindblad_cgf: {int(np.prod(S))} points x {lam.size} counting fields exceed "
                          f"the limit MAX_POINTS_ME = {MAX_POINTS_ME}")
-    ep = np.expm1(1j * lam).reshape(-1)
-    em = np.expm1(-1j * lam).reshape(-1)
-    out = np.empty((L0.shape[0], ep.size), complex)
-    for s in range(0, L0.shape[0], max(1, _CHUNK // ep.size)):
-        sl = slice(s, s + max(1, _CHUNK // ep.size))
-        Lt = (L0[sl, None] + ep[None, :, None, None] * Jp[sl, None] + em[None, :, None, None] * Jm[sl, None])
-        ev = np.linalg.eigvals(Lt)
-        out[sl] = np.take_along_axis(ev, np.argmax(ev.real, axis=-1)[..., None], axis=-1)[..., 0]
-    return out.reshape(S + lam.shape)
+    ep = np.expm1(1j * lam).reshape(-1)[:, None, None]
+    em = np.expm1(-1j * lam).reshape(-1)[:, None, None]
+    out = []
+    for mb, bb in blocks:
+        L0, Jp, Jm, _ = _tilted_generator(mb, bb, kind, lamb_shift, w)
+        for s0 in range(0, L0.shape[0], max(1, _CHUNK // ep.shape[0])):
+            sl = slice(s0, s0 + max(1, _CHUNK // ep.shape[0]))
+            ev = np.linalg.eigvals(L0[sl, None] + ep * Jp[sl, None] + em * Jm[sl, None])
+            out.append(np.take_along_axis(ev, np.argmax(ev.real, axis=-1)[..., None], axis=-1)[..., 0])
+    return np.concatenate(out).reshape(S + lam.shape)

@@ -279,7 +279,7 @@ def test_sector_is_invariant_and_holds_the_steady_state():
 
 def test_bordered_system_gives_the_steady_state_and_the_drazin_inverse():
     for kind in mk.KINDS:
-        _, L0, Jp, Jm, rate = counting._tilted_parts(M_GEN, B_GEN, kind, True, 0.0, "test")
+        L0, Jp, Jm, rate = counting._tilted_generator(M_GEN, B_GEN[None], kind, True, 0.0)
         Binv = counting._bordered_inverse(L0, rate, "test")
         rho, G = Binv[0, :6, 6], Binv[0, :6, :6]
         full = np.zeros(16, complex)
@@ -411,8 +411,8 @@ def test_size_limits_refuse_before_allocating(monkeypatch):
         counting.lindblad_cumulants(M5, b, "global")
     with pytest.raises(ValueError, match="MAX_POINTS_ME"):
         counting.lindblad_cgf(M5, b[:10, :10], "global", np.zeros(20))
-    with pytest.raises(ValueError, match="limit"):               # markov's own bound on the grid
-        counting.lindblad_cumulants(M5, nad.Baths(0.05, 0.05, np.zeros((3000, 3000)), 0.0), "global")
+    with pytest.raises(ValueError, match="broadcast"):
+        counting.lindblad_cumulants(mk.model_grid(M5, Gamma=[0.01, 0.02, 0.03]), b, "global")
 
 
 def test_exported():
