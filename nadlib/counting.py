@@ -32,19 +32,21 @@ reservoirs' steps.  Everything is vectorised over Baths grids.
 """
 from __future__ import annotations
 
+from collections import namedtuple
 from math import comb
 
 import numpy as np
 
 from . import fock
-from .markov import _check_kind, _totals, master_equation
+from .markov import KINDS, _check_kind, _relative, _totals, master_equation
 from .model import Baths, Model, check_baths
 from .quadrature import PAIR_CHUNK_NODES, bath_pair_average
 from .transport import transmission
 
 __all__ = ["MAX_ORDER", "MAX_WORK", "transfer_probabilities", "elementary_cumulants", "cgf",
            "cumulants", "noise", "energy_cumulants", "fano_factor", "fano_from_cumulants",
-           "SECTOR", "MAX_POINTS_ME", "lindblad_cumulants", "lindblad_cgf"]
+           "SECTOR", "MAX_POINTS_ME", "lindblad_cumulants", "lindblad_cgf", "CumulantErrors",
+           "cumulant_errors", "levels_in_window"]
 
 #: Highest cumulant order accepted (the recursion is exact, but orders beyond ~20 lose all
 #: relative precision to cancellation between terms of size n!).
@@ -521,3 +523,65 @@ def lindblad_cgf(m, b, kind, lam, lamb_shift=True, int_weight=0.0):
             ev = np.linalg.eigvals(L0[sl, None] + ep * Jp[sl, None] + em * Jm[sl, None])
             out.append(np.take_along_axis(ev, np.argmax(ev.real, axis=-1)[..., None], axis=-1)[..., 0])
     return np.concatenate(out).reshape(S + lam.shape)
+
+
+# --------------------------------------------------------------------------- comparisons
+
+CumulantErrors = namedtuple("CumulantErrors", "exact cumulants error")
+CumulantErrors.__doc__ = """Master-equation cumulants against the exact (Levitov-Lesovik) ones.
+
+exact : (*S, order) the exact scaled cumulants (`cumulants`)
+cumulants : dict kind -> (*S, order) that kind's cumulants (`lindblad_cumulants`)
+error : dict kind -> (*S, order) relative errors |k_n / k_n,exact - 1| (inf where only the exact k_n
+    vanishes, 0 where both do)
+"""
+
+
+def cumulant_errors(m, b, kinds=KINDS, order=2, lamb_shift=True):
+    """Each kind's cumulants k_1..k_order and their relative errors against the exact ones.
+
+    Parameters
+    ----------
+    m : Model
+    b : Baths (fermionic), any shape S
+    kinds : sequence of kinds of `nadlib.markov.master_equation`
+    order : int
+
+    Returns
+    -------
+    CumulantErrors
+    """
+    for k in kinds:
+        _check_kind(k)
+    exact = cumulants(m, b, order)
+    # relative to the scale of the map's k_n: a kind that reproduces an exact zero to round-off has error 0
+    scale = np.max(np.abs(exact), axis=tuple(range(exact.ndim - 1)))
+    got = {k: lindblad_cumulants(m, b, k, order, lamb_shift) for k in kinds}
+    return CumulantErrors(exact, got, {k: _relative(v - exact, exact, scale) for k, v in got.items()})
+
+
+def levels_in_window(m, b, margin=5.0):
+    """How many levels E_j lie inside the bias window between mu_L and mu_R.
+
+    A level counts as inside when it lies more than margin * T (T = max(T_L, T_R)) inside both edges
+    of the window, and as outside when it lies more than margin * T outside it.  Where a level lies
+    closer than that to an edge, the Fermi step blurs the distinction and the result is -1.
+
+    Parameters
+    ----------
+    m : Model
+    b : Baths, any shape S
+    margin : float >= 0
+
+    Returns
+    -------
+    ndarray of int, shape S: 0, 1, 2, or -1
+    """
+    b = check_baths(m, b, bose=True, caller="levels_in_window")
+    if not (np.isfinite(margin) and margin >= 0):
+        raise ValueError(f"margin must be a finite number >= 0, got {margin!r}")
+    lo, hi = np.minimum(b.mu_L, b.mu_R), np.maximum(b.mu_L, b.mu_R)
+    d = margin * np.maximum(b.T_L, b.T_R)
+    inside = sum(((lo + d < E) & (E < hi - d)).astype(int) for E in m.E)
+    outside = sum(((E < lo - d) | (E > hi + d)).astype(int) for E in m.E)
+    return np.where(inside + outside == 2, inside, -1)

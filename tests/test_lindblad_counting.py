@@ -417,3 +417,50 @@ def test_size_limits_refuse_before_allocating(monkeypatch):
 
 def test_exported():
     assert nad.lindblad_cumulants is counting.lindblad_cumulants
+
+
+# --------------------------------------------------------------------------- comparisons and explorer
+
+def test_cumulant_errors_and_levels_in_window():
+    mu = np.array([0.2, 1.0, 1.6])
+    b = nad.Baths(0.01, 0.01, mu[:, None], mu[None, :])
+    ce = counting.cumulant_errors(M5, b, kinds=("global", "asymptotic"), order=2)
+    np.testing.assert_allclose(ce.exact, nad.cumulants(M5, b, 2), rtol=1e-14)
+    for k in ("global", "asymptotic"):
+        np.testing.assert_allclose(ce.cumulants[k], counting.lindblad_cumulants(M5, b, k, 2), rtol=1e-14)
+        off = ~np.eye(3, dtype=bool)
+        rel = np.abs(ce.cumulants[k][off] / ce.exact[off] - 1)
+        np.testing.assert_allclose(ce.error[k][off], rel, rtol=1e-12)
+        assert np.all(np.diag(ce.error[k][..., 0]) == 0)        # both k_1 vanish at mu_L = mu_R
+    # E_2 = 0.75, E_1 = 1.25: (0.2, 1.0) holds E_2, (0.2, 1.6) both, (1.0, 1.0) none; within 5 T of an edge: -1
+    w = counting.levels_in_window(M5, b)
+    assert w[0, 1] == 1 and w[1, 0] == 1 and w[0, 2] == 2 and w[1, 1] == 0 and w[2, 2] == 0
+    assert counting.levels_in_window(M5, nad.Baths(0.01, 0.01, 0.78, 0.0)) == -1
+    assert counting.levels_in_window(M5, nad.Baths(0.0, 0.0, 0.75 + 1e-9, 0.0)) == 1
+    with pytest.raises(ValueError, match="margin"):
+        counting.levels_in_window(M5, b, margin=-1)
+    with pytest.raises(ValueError, match="kind"):
+        counting.cumulant_errors(M5, b, kinds=("exact",))
+
+
+def test_lindblad_noise_explorer_reacts():
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from nadlib import figures
+    from nadlib import widgets as W
+    box = W.lindblad_noise_explorer(n=21)
+    assert all(not s.continuous_update for s in W.explorer_sliders(box))
+    before = box.readout.value
+    box.sliders["kind"].value = "local"
+    assert box.readout.value != before and "invalid" not in box.readout.value
+    before = box.readout.value
+    box.sliders["Gamma"].value = 0.05
+    assert box.readout.value != before and "invalid" not in box.readout.value
+    d = figures.lindblad_noise_data(n=7, kind="redfield")
+    b = nad.Baths(0.01, 0.01, d["mu"][:, None], d["mu"][None, :])
+    np.testing.assert_allclose(d["k"], counting.lindblad_cumulants(d["model"], b, "redfield", 2), rtol=1e-14)
+    np.testing.assert_allclose(d["nu"], nad.nu_infinity(d["model"], b) / d["model"].Gamma, rtol=1e-14)
+    with pytest.raises(ValueError, match="kind"):
+        figures.lindblad_noise_data(kind="exact")
+    plt.close("all")
