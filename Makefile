@@ -66,9 +66,9 @@ explorer: venv
 	    --port=$(EXPLORER_PORT) --strip_sources=True --Voila.config_file_paths=book/_voila
 
 # Tests that drive Debian's Chromium (/usr/bin/chromium) through Playwright: the built book (run
-# `make book` first) and the Voila explorer. Install the browser with `apt-get install chromium`.
+# `make book` first), its static explorers, and the Voila explorer. Install the browser with `apt-get install chromium`.
 test-browser: venv
-	$(RUN) $(PY) -m pytest -m browser tests/test_browser.py $(PYTEST_ARGS)
+	$(RUN) $(PY) -m pytest -m browser tests/test_browser.py tests/test_browser_static.py $(PYTEST_ARGS)
 
 clean:
 	rm -rf _build .pytest_cache .hypothesis nadlib.egg-info $(VENDOR)

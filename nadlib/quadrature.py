@@ -619,7 +619,8 @@ class FourierRule:
 
     Attributes
     ----------
-    w, weights : ndarray, shape (N,)
+    w, weights : ndarray
+        Nodes and weights, shape (N,).
     t_max : float
         Largest time for which the plain panels resolve the oscillation.
     """

@@ -1,0 +1,277 @@
+"""The static book as a course, in a real browser (marker `browser`; Debian's Chromium through Playwright).
+
+* The client-side explorers of the built book (run `make book` first): moving a slider with the keyboard
+  swaps the figure (a new image that loads) and the readout, on the explorer page and in the chapters,
+  with no kernel and no request leaving the machine; every explorer page stays under 5 MB.
+* The exercises: a folded solution opens on a click and shows its code and output.
+* The landing page: the gallery's thumbnails load and link to the chapters.
+* The Voila app shows each live explorer once, without the book's static companions.
+
+Screenshots go to _build/screenshots/.  Run with `make test-browser`.
+"""
+import contextlib
+import functools
+import http.server
+import os
+import re
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.parse
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+ROOT = Path(__file__).resolve().parents[1]
+HTML = ROOT / "_build" / "html"
+SHOTS = ROOT / "_build" / "screenshots"
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
+EXPLORER_PAGE = "book/explorer.html"
+EXPLORER_NAMES = ["transmission", "dynamics", "anm_map", "rates", "bloch"]
+#: Pages that show static explorers, and which.
+EXPLORER_PAGES = {EXPLORER_PAGE: EXPLORER_NAMES, "book/ch3_model.html": ["transmission"],
+                  "book/ch4_master_equation.html": ["dynamics"], "book/ch5_non_additivity.html": ["anm_map"],
+                  "book/appF_entropy.html": ["bloch"]}
+PAGE_LIMIT = 5_000_000
+#: Titles of the five live widgets (nadlib.widgets), each shown once by the Voila app.
+LIVE_TITLES = ["Transmission function T(ω)", "Dynamics from the vacuum", "Asymptotic non-Markovianity",
+               "Rates of the asymptotic dissipator", "Bloch-vector picture of the NESS"]
+
+
+def _free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"Chromium not found at {CHROMIUM}: apt-get install chromium (see README)")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture(scope="module")
+def book_server():
+    if not (HTML / EXPLORER_PAGE).exists():
+        pytest.fail(f"{HTML / EXPLORER_PAGE} missing: build the book with `make book` first")
+    port = _free_port()
+
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+    srv = http.server.ThreadingHTTPServer(("127.0.0.1", port), functools.partial(Quiet, directory=str(HTML)))
+    threading.Thread(target=srv.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{port}"
+    srv.shutdown()
+
+
+def _watch(page):
+    """Record every request's URL and every failed request of `page`."""
+    seen = dict(requests=[], failed=[])
+    page.on("request", lambda r: seen["requests"].append(urllib.parse.urlparse(r.url)))
+    page.on("requestfailed", lambda r: seen["failed"].append(r.url))
+    return seen
+
+
+def _assert_offline(seen):
+    foreign = [u.geturl() for u in seen["requests"] if u.scheme not in ("data", "blob", "about")
+               and u.hostname not in ("127.0.0.1", "localhost")]
+    assert not foreign, f"requests to other hosts: {foreign}"
+    assert not seen["failed"], f"failed requests: {seen['failed']}"
+
+
+def _state(fig):
+    return fig.evaluate("f => [f.querySelector('img.se-frame').getAttribute('src'), "
+                        "f.querySelector('.se-readout').innerHTML, f.getAttribute('data-frame')]")
+
+
+def _move_slider(page, fig, k=0, presses=2):
+    """Move the k-th slider of explorer `fig` by `presses` steps with the keyboard (away from its end)."""
+    slider = fig.locator("input[type=range]").nth(k)
+    value, top = int(slider.input_value()), int(slider.get_attribute("max"))
+    key = "ArrowRight" if value + presses <= top else "ArrowLeft"
+    slider.focus()
+    for _ in range(presses):
+        page.keyboard.press(key)
+    return value
+
+
+def test_static_explorers_move_offline(browser, book_server):
+    """On the explorer page every explorer's first slider swaps figure and readout; nothing leaves the machine."""
+    page = browser.new_page(viewport={"width": 1280, "height": 1000})
+    seen = _watch(page)
+    page.goto(f"{book_server}/{EXPLORER_PAGE}", wait_until="networkidle")
+    figs = page.locator("figure.static-explorer")
+    assert figs.count() == len(EXPLORER_NAMES)
+    assert [figs.nth(i).get_attribute("data-explorer") for i in range(figs.count())] == EXPLORER_NAMES
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    for i, name in enumerate(EXPLORER_NAMES):
+        fig = figs.nth(i)
+        fig.scroll_into_view_if_needed()
+        page.wait_for_function("f => f.classList.contains('se-ready')", arg=fig.element_handle())
+        before = _state(fig)
+        if name == "anm_map":
+            fig.screenshot(path=str(SHOTS / "static_explorer_before.png"))
+        _move_slider(page, fig)
+        page.wait_for_function("([f, src]) => f.querySelector('img.se-frame').getAttribute('src') !== src",
+                               arg=[fig.element_handle(), before[0]], timeout=10000)
+        page.wait_for_function("f => { const i = f.querySelector('img.se-frame'); "
+                               "return i.complete && i.naturalWidth > 0; }", arg=fig.element_handle())
+        after = _state(fig)
+        assert after[0] != before[0] and after[2] != before[2], f"{name}: the figure did not change"
+        assert after[1] != before[1], f"{name}: the readout did not change"
+        output = fig.locator("output").first.inner_text()
+        assert output and output == fig.locator("input[type=range]").first.get_attribute("aria-valuetext")
+        if name == "anm_map":
+            fig.screenshot(path=str(SHOTS / "static_explorer_after.png"))
+    page.screenshot(path=str(SHOTS / "static_explorer_page.png"), full_page=False)
+    _assert_offline(seen)
+    page.close()
+
+
+def test_two_slider_explorer_indexes_frames_row_major(browser, book_server):
+    """Moving the second slider of a two-slider explorer shows the frame of both values (rates)."""
+    page = browser.new_page(viewport={"width": 1280, "height": 1000})
+    seen = _watch(page)
+    page.goto(f"{book_server}/{EXPLORER_PAGE}", wait_until="networkidle")
+    fig = page.locator("figure.static-explorer[data-explorer=rates]")
+    fig.scroll_into_view_if_needed()
+    page.wait_for_function("f => f.classList.contains('se-ready')", arg=fig.element_handle())
+    sliders = fig.locator("input[type=range]")
+    assert sliders.count() == 2
+    n_second = int(sliders.nth(1).get_attribute("max")) + 1
+    v1 = _move_slider(page, fig, k=1, presses=1)
+    v0 = int(sliders.nth(0).input_value())
+    v1_new = int(sliders.nth(1).input_value())
+    assert v1_new != v1
+    assert int(fig.get_attribute("data-frame")) == v0 * n_second + v1_new
+    src = fig.locator("img.se-frame").get_attribute("src")
+    assert re.search(rf"f{v0 * n_second + v1_new:03d}\.png$", src)
+    readout = fig.locator(".se-readout").inner_text()
+    assert "Λ" in readout or "&Lambda;" in fig.locator(".se-readout").inner_html()
+    fig.screenshot(path=str(SHOTS / "static_explorer_rates.png"))
+    _assert_offline(seen)
+    page.close()
+
+
+@pytest.mark.parametrize("page_rel", sorted(EXPLORER_PAGES))
+def test_explorer_pages_stay_under_5_MB(browser, book_server, page_rel):
+    """Everything a first visit downloads (HTML, theme, MathJax, images), plus every frame of the page's
+    explorers, as if the reader moved every slider through every value: under 5 MB."""
+    ctx = browser.new_context()
+    page = ctx.new_page()
+    sizes = {}
+
+    def record(response):
+        with contextlib.suppress(Exception):
+            sizes[response.url] = len(response.body())
+    page.on("response", record)
+    page.goto(f"{book_server}/{page_rel}", wait_until="networkidle")
+    assert page.eval_on_selector_all("figure.static-explorer", "els => els.map(e => e.dataset.explorer)") \
+        == EXPLORER_PAGES[page_rel]
+    on_load = sum(sizes.values())
+    sliders = page.locator("figure.static-explorer input[type=range]")
+    for i in range(sliders.count()):
+        sliders.nth(i).focus()                        # the script preloads all frames of that explorer
+    page.wait_for_load_state("networkidle")
+    page.wait_for_timeout(500)
+    frames = [u for u in sizes if "/_static/explorers/" in u]
+    n_frames = len(set(re.findall(r'"f\\d{3}\\.png"', (HTML / page_rel).read_text())))
+    total = sum(sizes.values())
+    print(f"[measured] {page_rel}: {on_load / 1e6:.2f} MB on load, {total / 1e6:.2f} MB with all "
+          f"{len(frames)} frames")
+    assert len(frames) >= n_frames
+    assert total < PAGE_LIMIT, f"{page_rel}: {total / 1e6:.2f} MB"
+    ctx.close()
+
+
+def test_folded_solution_opens(browser, book_server):
+    """An exercise's solution is folded; a click on its title shows the reasoning, the code and its output."""
+    page = browser.new_page(viewport={"width": 1280, "height": 1000})
+    seen = _watch(page)
+    page.goto(f"{book_server}/book/ch3_model.html", wait_until="networkidle")
+    sol = page.locator("div.solution.dropdown").first
+    sol.scroll_into_view_if_needed()
+    code = sol.locator("div.cell_input").first
+    assert code.count() == 1 and not code.is_visible(), "the solution is not folded"
+    sol.locator(".admonition-title").first.click()
+    code.wait_for(state="visible")
+    assert "# Check:" in code.inner_text()
+    assert sol.locator("div.cell_output").first.is_visible()
+    sol.screenshot(path=str(SHOTS / "exercise_solution_open.png"))
+    _assert_offline(seen)
+    page.close()
+
+
+def test_landing_gallery(browser, book_server):
+    page = browser.new_page(viewport={"width": 1280, "height": 1000})
+    seen = _watch(page)
+    page.goto(f"{book_server}/book/intro.html", wait_until="networkidle")
+    cards = page.locator(".nadlib-gallery a.nadlib-gallery-card")
+    assert cards.count() >= 3
+    hrefs = [cards.nth(i).get_attribute("href") for i in range(cards.count())]
+    assert hrefs[:3] == ["ch3_model.html", "ch4_master_equation.html", "ch5_non_additivity.html"]
+    sizes = page.eval_on_selector_all(".nadlib-gallery img", "els => els.map(e => e.naturalWidth)")
+    assert all(w > 0 for w in sizes)
+    page.locator(".nadlib-gallery").screenshot(path=str(SHOTS / "landing_gallery.png"))
+    _assert_offline(seen)
+    page.close()
+
+
+@pytest.fixture(scope="module")
+def voila_server():
+    port = _free_port()
+    voila = Path(sys.executable).with_name("voila")
+    log_path = ROOT / "_build" / "voila_static.log"
+    log = open(log_path, "w") if log_path.parent.exists() else subprocess.DEVNULL
+    proc = subprocess.Popen([str(voila), str(ROOT / "book" / "explorer.ipynb"), "--no-browser",
+                             "--Voila.ip=127.0.0.1", f"--port={port}", "--strip_sources=True"],
+                            cwd=str(ROOT / "book"), stdout=log, stderr=subprocess.STDOUT)
+    deadline = time.time() + 60
+    while time.time() < deadline:          # wait for the port: every GET of the notebook starts a kernel
+        with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), timeout=1):
+            break
+        time.sleep(0.5)
+    else:
+        proc.kill()
+        pytest.fail("Voila did not start within 60 s")
+    yield f"http://127.0.0.1:{port}/"
+    proc.terminate()
+    with contextlib.suppress(subprocess.TimeoutExpired):
+        proc.wait(timeout=10)
+
+
+def test_voila_shows_each_explorer_once(browser, voila_server):
+    """The app: the five live widgets, each once, with their captions; no static companion, no book text."""
+    page = browser.new_page(viewport={"width": 1280, "height": 1000})
+    page.goto(voila_server, wait_until="commit", timeout=180000)
+    page.wait_for_function("n => document.querySelectorAll('.noUi-handle, .widget-slider').length >= n",
+                           arg=len(LIVE_TITLES), timeout=240000)
+    page.wait_for_function("() => document.querySelectorAll('.jupyter-widgets img, .widget-output img').length >= 5",
+                           timeout=240000)
+    page.wait_for_timeout(1000)
+    text = page.inner_text("body")
+    titles = page.eval_on_selector_all(".widget-html-content b", "els => els.map(e => e.textContent)")
+    for title in LIVE_TITLES:
+        n = sum(t.startswith(title) for t in titles)
+        assert n == 1, f"live explorer {title!r} shown {n} times"
+    assert "static-explorer" not in text, "a static companion (the book's directive) is visible"
+    assert "two kinds of slider" not in text.lower(), "the book's introduction is visible"
+    hidden = page.eval_on_selector_all(".celltag_book-only", "els => els.filter(e => e.offsetParent !== null).length")
+    assert hidden == 0, "cells tagged book-only are visible in the app"
+    captions = page.eval_on_selector_all("h2", "els => els.filter(e => e.offsetParent !== null).map(e => e.textContent)")
+    assert len(captions) == len(LIVE_TITLES), f"captions shown: {captions}"
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / "voila_app.png"), full_page=True)
+    page.close()
