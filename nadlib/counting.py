@@ -29,6 +29,12 @@ recursion changes sign (bunching instead of Pauli blocking).
 Every integral goes through `quadrature.bath_pair_average`: the integrands mix both
 occupations at the same frequency, so each point of a Baths grid gets one rule with both
 reservoirs' steps.  Everything is vectorised over Baths grids.
+
+The same statistics as a master equation predicts them (`lindblad_cumulants`, `lindblad_cgf`):
+the generator of each kind of `nadlib.markov` tilted by a counting field on reservoir L's jumps
+(Esposito, Harbola & Mukamel 2009), its cumulants in closed form by Rayleigh-Schroedinger
+perturbation theory of the eigenvalue that vanishes at lambda = 0 (chapter "Beyond the paper II:
+current fluctuations").  `cumulant_errors` compares them with the exact ones.
 """
 from __future__ import annotations
 
