@@ -464,3 +464,31 @@ def test_lindblad_noise_explorer_reacts():
     with pytest.raises(ValueError, match="kind"):
         figures.lindblad_noise_data(kind="exact")
     plt.close("all")
+
+
+def test_static_explorer_grids_of_the_fluctuations_chapter():
+    """_config.yml's grids for the chapter's two static explorers: 3-15 values per slider, at most 40 frames,
+    the widget's defaults on the grid, and the extreme frames compute finite data."""
+    import importlib.util
+    from pathlib import Path
+
+    import yaml
+    from nadlib import figures
+    root = Path(__file__).resolve().parents[1]
+    spec_ = importlib.util.spec_from_file_location("static_explorer", root / "book" / "_ext" / "static_explorer.py")
+    se = importlib.util.module_from_spec(spec_)
+    spec_.loader.exec_module(se)
+    grids = yaml.safe_load((root / "_config.yml").read_text())["sphinx"]["config"]["static_explorer_grids"]
+    for name in ("fluctuations", "lindblad_noise"):
+        defaults, data = figures.EXPLORERS[name][0], figures.EXPLORERS[name][1]
+        sliders = [(p, str(s["values"]), s["label"]) for p, s in grids[name].items()]
+        sp = se.make_spec(name, sliders, {})
+        sizes = [len(s["values"]) for s in sp["sliders"]]
+        assert all(3 <= n <= 15 for n in sizes) and math.prod(sizes) <= 40
+        for s in sp["sliders"]:
+            assert defaults[s["name"]] in s["values"]
+        for corner in (0, -1):
+            d = data(**{s["name"]: s["values"][corner] for s in sp["sliders"]})
+            assert np.isfinite(d["k"]).all()                  # the cumulants (relative errors may be inf)
+            if name == "lindblad_noise":
+                assert np.isfinite(d["exact"]).all() and np.isfinite(d["nu"]).all()
