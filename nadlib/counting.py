@@ -538,8 +538,7 @@ CumulantErrors.__doc__ = """Master-equation cumulants against the exact (Levitov
 
 exact : (*S, order) the exact scaled cumulants (`cumulants`)
 cumulants : dict kind -> (*S, order) that kind's cumulants (`lindblad_cumulants`)
-error : dict kind -> (*S, order) relative errors |k_n / k_n,exact - 1| (inf where only the exact k_n
-    vanishes, 0 where both do)
+error : dict kind -> (*S, order) |k_n / k_n,exact - 1| (inf where only k_n,exact vanishes, 0 where both do)
 """
 
 

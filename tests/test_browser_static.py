@@ -37,7 +37,8 @@ EXPLORER_NAMES = ["transmission", "dynamics", "anm_map", "rates", "bloch"]
 #: Pages that show static explorers, and which.
 EXPLORER_PAGES = {EXPLORER_PAGE: EXPLORER_NAMES, "book/ch3_model.html": ["transmission"],
                   "book/ch4_master_equation.html": ["dynamics"], "book/ch5_non_additivity.html": ["anm_map"],
-                  "book/appF_entropy.html": ["bloch"]}
+                  "book/appF_entropy.html": ["bloch"],
+                  "book/beyond_fluctuations.html": ["fluctuations", "lindblad_noise"]}
 PAGE_LIMIT = 5_000_000
 #: Titles of the five live widgets (nadlib.widgets), each shown once by the Voila app.
 LIVE_TITLES = ["Transmission function T(ω)", "Dynamics from the vacuum", "Asymptotic non-Markovianity",
