@@ -7,8 +7,9 @@ from nadlib, brute-force Fock spaces and time derivatives.  Keeping them here le
 only what it checks.  Import from a chapter with ``from _checks import below, sig`` (the kernel runs in
 book/).
 
-Nothing here imports nadlib's numerics beyond the objects passed in (a `Model` is used only for its
-parameters and, where the docstring says so, for the function under test).
+None of these routines calls the nadlib function it referees: a `Model` is used for its parameters (and,
+where the docstring says so, for the function under test), and the few that build Fock-space operators with
+`nadlib.fock` (itself tested against Kronecker-product fermions) say so in their docstrings.
 """
 from __future__ import annotations
 
@@ -26,7 +27,8 @@ __all__ = ["below", "sig",
            "bound_state_weight", "mode_basis", "u_mp_integral", "u_mp_bessel",
            "pv_quad", "born_markov_reservoir",
            "bose_fock", "bose_dissipator", "bose_gaussian_state", "bose_correlations", "match_fermi_baths",
-           "transmission_probability", "kappa_quad", "cauchy_cumulants", "many_body_counting", "fit_slopes"]
+           "transmission_probability", "kappa_quad", "cauchy_cumulants", "many_body_counting", "fit_slopes",
+           "tilted_eigenvalue", "qutip_counting", "two_state_rates", "spearman"]
 
 
 # --------------------------------------------------------------------------------------------- printing
@@ -623,3 +625,100 @@ def gain_matrix_quad(m, occupations):
 def negative_rate_weight(*matrices):
     """Eq. (82) written out: minus the sum of the negative eigenvalues of the given Hermitian rate matrices."""
     return -sum(np.minimum(0.0, np.linalg.eigvalsh(X)).sum() for X in matrices)
+
+
+# --------------------------------------------------------------------------- master-equation counting referees
+
+def _jw_pair():
+    """Two fermionic modes from numpy kron (Jordan-Wigner, mode 2 first): no nadlib.fock."""
+    a, Z, I = np.array([[0.0, 1.0], [0.0, 0.0]]), np.diag([1.0, -1.0]), np.eye(2)
+    return [np.kron(Z, a), np.kron(a, I)]
+
+
+def tilted_eigenvalue(me, lam, int_weight=0.0):
+    """kappa(lambda): the eigenvalue nearest 0 of the full 16 x 16 tilted generator of one point.
+
+    Built from the rate matrices of a MasterEquation `me` (scalar) with kron-built fermions:
+    -i[H', .] with H' = sum_jk H_kj d_j^dag d_k, and each D(Lambda^+, Lambda^-) of Eq. (51) term by
+    term; reservoir L's gain jumps d_k^dag rho d_j carry e^{i lambda}, its loss jumps d_j rho d_k^dag
+    e^{-i lambda}, the interference part's jumps 1 + w (e^{+-i lambda} - 1).  vec is column stacking.
+    """
+    d = _jw_pair()
+    dd = [x.T for x in d]
+    I4 = np.eye(4)
+    pre = lambda A: np.kron(I4, A)
+    post = lambda A: np.kron(A.T, I4)
+    H = me.H_S + me.H_lamb.sum(0)
+    Hp = sum(H[k, j] * dd[j] @ d[k] for j in range(2) for k in range(2))
+    L = -1j * (pre(Hp) - post(Hp))
+    ep, em = np.exp(1j * lam), np.exp(-1j * lam)
+    parts = [(me.Lambda_plus[0], me.Lambda_minus[0], ep, em), (me.Lambda_plus[1], me.Lambda_minus[1], 1, 1),
+             (me.Lambda_plus_int, me.Lambda_minus_int, 1 + int_weight * (ep - 1), 1 + int_weight * (em - 1))]
+    for Lp, Lm, tp, tm in parts:
+        for j in range(2):
+            for k in range(2):
+                A, B = dd[k] @ d[j], d[j] @ dd[k]
+                L = L + Lm[j, k] * (tm * np.kron(dd[k].T, d[j]) - 0.5 * (pre(A) + post(A)))
+                L = L + Lp[j, k] * (tp * np.kron(d[j].T, dd[k]) - 0.5 * (pre(B) + post(B)))
+    ev = np.linalg.eigvals(L)
+    return ev[np.argmin(np.abs(ev))]
+
+
+def _fermi(w, mu, T):
+    if T == 0:
+        return float(w < mu)
+    return 0.5 * (1 - np.tanh((w - mu) / (2 * T)))
+
+
+def _gamma(m, w):
+    """gamma(w) = 2 pi J_N(w), Eq. (19) typed again."""
+    return m.Gamma * np.sqrt(np.clip(1 - (np.asarray(w) / m.Omega) ** 2, 0, None))
+
+
+def two_state_rates(m, b):
+    """Rates of the global equation's two-state processes, per eigenmode: into mode j from L (a), from
+    R (b), out to L (c), out to R (d); gamma_alpha,j = gamma(E_j) R_j,alpha^2.  Shapes (*b.shape, 2)."""
+    E = np.asarray(m.E)
+    fermi = np.vectorize(_fermi)
+    fL = fermi(E, np.asarray(b.mu_L)[..., None], np.asarray(b.T_L)[..., None])
+    fR = fermi(E, np.asarray(b.mu_R)[..., None], np.asarray(b.T_R)[..., None])
+    gL, gR = _gamma(m, E) * m.R[:, 0] ** 2, _gamma(m, E) * m.R[:, 1] ** 2
+    return gL * fL, gR * fR, gL * (1 - fL), gR * (1 - fR)
+
+
+def qutip_counting(m, b, kind):
+    """k_1, k_2, k_3 of the particles leaving L from QuTiP's countstat_current_noise, for the local or the
+    global equation built from its collapse operators in the site basis with QuTiP's fermions."""
+    import qutip
+    cL, cR = qutip.fdestroy(2, 0), qutip.fdestroy(2, 1)
+    H = m.h_L * cL.dag() * cL + m.h_R * cR.dag() * cR - m.g / 2 * (cL.dag() * cR + cR.dag() * cL)
+    mus, Ts = (float(b.mu_L), float(b.mu_R)), (float(b.T_L), float(b.T_R))
+    ops = []                                                   # (rate, operator, reservoir, +1 in / -1 out)
+    if kind == "local":
+        for a, (c, h) in enumerate(((cL, m.h_L), (cR, m.h_R))):
+            f = _fermi(h, mus[a], Ts[a])
+            ops += [(_gamma(m, h) * (1 - f), c, a, -1), (_gamma(m, h) * f, c.dag(), a, +1)]
+    elif kind == "global":
+        for j in range(2):
+            dj = m.R[j, 0] * cL + m.R[j, 1] * cR
+            for a in range(2):
+                f = _fermi(m.E[j], mus[a], Ts[a])
+                r = _gamma(m, m.E[j]) * m.R[j, a] ** 2
+                ops += [(r * (1 - f), dj, a, -1), (r * f, dj.dag(), a, +1)]
+    else:
+        raise ValueError("qutip_counting builds the local and global equations only")
+    c_ops = [np.sqrt(float(r)) * op for r, op, _, _ in ops]
+    L = qutip.liouvillian(H, c_ops)
+    jumps = [(s, qutip.sprepost(c, c.dag())) for c, (_, _, a, s) in zip(c_ops, ops) if a == 0]
+    I_op, J_op = sum(s * J for s, J in jumps), sum(J for _, J in jumps)
+    cur, noise, skew = qutip.countstat_current_noise(L, [], rhoss=qutip.steadystate(L), J_ops=[J_op],
+                                                     I_ops=[I_op], sparse=False, method="direct")
+    return np.array([cur[0], noise[0, 0, 0], skew[0, 0]])
+
+
+def spearman(x, y):
+    """Spearman rank correlation of two arrays (finite entries of x only)."""
+    from scipy.stats import spearmanr
+    x, y = np.ravel(x), np.ravel(y)
+    ok = np.isfinite(x) & np.isfinite(y)
+    return float(spearmanr(x[ok], y[ok])[0])

@@ -31,4 +31,4 @@ from . import markov
 from .markov import (master_equation, lindblad_generator, lindblad_steady_state, lindblad_currents,
                      to_qutip)
 from . import counting
-from .counting import cumulants, noise, energy_cumulants, fano_factor
+from .counting import cumulants, noise, energy_cumulants, fano_factor, lindblad_cumulants

@@ -14,9 +14,11 @@ Eq. (82), Fig. 5), ``rates_explorer`` (the rates of the energy-basis and local s
 
 ``bose_anm_explorer`` (nu_inf / Gamma with bosonic reservoirs, the chapter "Bosonic reservoirs") is a
 sixth explorer, shown in that chapter, and ``fluctuations_explorer`` (exact noise, Fano factor and
-k_3 over mu_L x mu_R) a seventh, in the chapter on current fluctuations.  Beyond the paper, ``master_equations_explorer`` maps the errors of the standard master equations
-against the exact solution over two chosen parameters (`nadlib.markov.error_map`); its controls are
-drop-downs.
+k_3 over mu_L x mu_R) a seventh, in the chapter on current fluctuations, where
+``lindblad_noise_explorer`` (a master equation's noise from its tilted generator against the exact
+noise, beside nu_inf) is an eighth.  Beyond the paper, ``master_equations_explorer`` maps the errors
+of the standard master equations against the exact solution over two chosen parameters
+(`nadlib.markov.error_map`); its controls are drop-downs.
 
 Sliders use ``continuous_update=False``.  Invalid parameter combinations (e.g. a violated Eq. (34))
 do not raise in a callback: the readout shows nadlib's ValueError message instead.
@@ -41,7 +43,8 @@ import matplotlib.pyplot as plt  # noqa: E402  (available: nadlib.figures needs 
 
 __all__ = ["transmission_explorer", "dynamics_explorer", "anm_map_explorer", "rates_explorer",
            "bloch_explorer", "all_explorers", "explorer_sliders",
-           "master_equations_explorer", "bose_anm_explorer", "fluctuations_explorer"]
+           "master_equations_explorer", "bose_anm_explorer", "fluctuations_explorer",
+           "lindblad_noise_explorer"]
 
 
 def _log_slider(value, lo, hi, description, fmt=".3g"):
@@ -187,6 +190,19 @@ def fluctuations_explorer(**fixed):
                    g=_slider(p.pop("g"), 0.1, 1.0, 0.05, "g"))
     return _explorer("Current fluctuations: noise and Fano factor (Levitov-Lesovik)", sliders, p,
                      figures.fluctuations_data, figures.fluctuations_figure, figures.fluctuations_readout)
+
+
+def lindblad_noise_explorer(**fixed):
+    """A master equation's noise k_2 (tilted generator) against the exact one over mu_L x mu_R (Fig. 5
+    model), beside nu_inf, as the kind, T_L = T_R = T and Gamma vary."""
+    p = _start(figures.LINDBLAD_NOISE_DEFAULTS, fixed)
+    layout, style = widgets.Layout(width="420px"), {"description_width": "initial"}
+    sliders = dict(kind=widgets.Dropdown(options=["local", "global", "redfield", "unified", "asymptotic"],
+                                         value=p.pop("kind"), description="kind", layout=layout, style=style),
+                   T=_log_slider(p.pop("T"), 1e-3, 1.0, "T"),
+                   Gamma=_log_slider(p.pop("Gamma"), 1e-3, 0.1, "Γ"))
+    return _explorer("Current noise: master equations (tilted generators) vs exact (Levitov-Lesovik)", sliders, p,
+                     figures.lindblad_noise_data, figures.lindblad_noise_figure, figures.lindblad_noise_readout)
 
 
 # =========================================================================== master equations (beyond the paper)
