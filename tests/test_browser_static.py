@@ -34,6 +34,7 @@ CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
 EXPLORER_PAGE = "book/explorer.html"
+BEYOND_PAGE = "book/explorer_beyond.html"
 PAGE_LIMIT = 5_000_000
 _DIRECTIVE = re.compile(r"^(?:`{3,}|:{3,})\{static-explorer\}\s+(\w+)", re.M)
 
@@ -148,16 +149,19 @@ def _move_slider(page, fig, k=0, presses=2):
     return value
 
 
-def test_static_explorers_move_offline(browser, book_server):
-    """On the explorer page every explorer's first slider swaps figure and readout; nothing leaves the machine."""
+@pytest.mark.parametrize("page_rel", [EXPLORER_PAGE, BEYOND_PAGE])
+def test_static_explorers_move_offline(browser, book_server, page_rel):
+    """On the two explorer pages every explorer's first slider swaps figure and readout (so every explorer
+    of the book is moved at least once); nothing leaves the machine."""
+    names = EXPLORER_PAGES[page_rel]
     page = browser.new_page(viewport={"width": 1280, "height": 1000})
     seen = _watch(page)
-    page.goto(f"{book_server}/{EXPLORER_PAGE}", wait_until="networkidle")
+    page.goto(f"{book_server}/{page_rel}", wait_until="networkidle")
     figs = page.locator("figure.static-explorer")
-    assert figs.count() == len(EXPLORER_NAMES)
-    assert [figs.nth(i).get_attribute("data-explorer") for i in range(figs.count())] == EXPLORER_NAMES
+    assert figs.count() == len(names)
+    assert [figs.nth(i).get_attribute("data-explorer") for i in range(figs.count())] == names
     SHOTS.mkdir(parents=True, exist_ok=True)
-    for i, name in enumerate(EXPLORER_NAMES):
+    for i, name in enumerate(names):
         fig = figs.nth(i)
         fig.scroll_into_view_if_needed()
         page.wait_for_function("f => f.classList.contains('se-ready')", arg=fig.element_handle())
@@ -176,7 +180,29 @@ def test_static_explorers_move_offline(browser, book_server):
         assert output and output == fig.locator("input[type=range]").first.get_attribute("aria-valuetext")
         if name == "anm_map":
             fig.screenshot(path=str(SHOTS / "static_explorer_after.png"))
-    page.screenshot(path=str(SHOTS / "static_explorer_page.png"), full_page=False)
+    page.screenshot(path=str(SHOTS / f"static_explorer_page_{Path(page_rel).stem}.png"), full_page=False)
+    _assert_offline(seen)
+    page.close()
+
+
+def test_all_explorers_have_a_static_version():
+    """Every explorer of nadlib.figures.EXPLORERS has a static version on one of the two explorer pages."""
+    from nadlib import figures
+    assert sorted(EXPLORER_PAGES[EXPLORER_PAGE] + EXPLORER_PAGES[BEYOND_PAGE]) == sorted(figures.EXPLORERS)
+
+
+def test_icons_drawn_by_the_web_font_without_the_fontawesome_script(browser, book_server):
+    """light_pages drops the theme's 1.5 MB fontawesome.js: no page asks for it, and the theme's icons are
+    still drawn, by the Font Awesome web font (a glyph of non-zero width in that font)."""
+    page = browser.new_page(viewport={"width": 1280, "height": 1000})
+    seen = _watch(page)
+    page.goto(f"{book_server}/{BEYOND_PAGE}", wait_until="networkidle")
+    assert not [u for u in seen["requests"] if u.path.endswith("fontawesome.js")]
+    families = page.evaluate("() => [...document.querySelectorAll('i.fa-solid, span.fa-solid')]"
+                             ".filter(e => e.getBoundingClientRect().width > 0)"
+                             ".map(e => getComputedStyle(e, '::before').fontFamily)")
+    assert families and all("Font Awesome" in f for f in families), families
+    assert page.evaluate("() => document.fonts.check('900 16px \"Font Awesome 6 Free\"')")
     _assert_offline(seen)
     page.close()
 
