@@ -29,30 +29,19 @@ core busy): the server-side run lost the reply to a cell that draws into an Outp
 waited 240 s for a slider that could never appear. See that module for the mechanism.
 """
 import contextlib
-import functools
-import http.server
 import os
-import socket
-import subprocess
-import sys
-import threading
 import time
 import urllib.parse
 import urllib.request
-from pathlib import Path
 
 import pytest
 
+from browser_support import ROOT, SHOTS, chromium, html_server, voila
+
 pytestmark = pytest.mark.browser
 
-ROOT = Path(__file__).resolve().parents[1]
-HTML = ROOT / "_build" / "html"
-SHOTS = ROOT / "_build" / "screenshots"
+
 VOILA_LOG = ROOT / "_build" / "voila.log"
-VOILA_CONFIG = ROOT / "book" / "_voila"       # voila.py there applies kernel_send.py in the Voila process
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
 CHAPTER = "book/ch3_model.html"
 LOOPBACK = ("127.0.0.1", "localhost")
 
@@ -65,12 +54,6 @@ EXECUTION = 120
 CONNECT = 60
 RENDER = 120
 UPDATE = 60
-
-
-def _free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _foreign(url):
@@ -158,13 +141,7 @@ def diagnosed(record, name, extra=lambda: ""):
 
 @pytest.fixture(scope="module")
 def browser():
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"Chromium not found at {CHROMIUM}: apt-get install chromium (see README)")
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
+    yield from chromium()
 
 
 @pytest.fixture
@@ -177,18 +154,7 @@ def page(browser):
 
 @pytest.fixture(scope="module")
 def book_server():
-    if not (HTML / CHAPTER).exists():
-        pytest.fail(f"{HTML / CHAPTER} missing: build the book with `make book` first")
-    port = _free_port()
-
-    class Quiet(http.server.SimpleHTTPRequestHandler):
-        def log_message(self, *args):
-            pass
-    srv = http.server.ThreadingHTTPServer(("127.0.0.1", port), functools.partial(Quiet, directory=str(HTML)))
-    th = threading.Thread(target=srv.serve_forever, daemon=True)
-    th.start()
-    yield f"http://127.0.0.1:{port}"
-    srv.shutdown()
+    yield from html_server(CHAPTER)
 
 
 def test_book_chapter_renders_offline(page, book_server):
@@ -256,33 +222,7 @@ def voila_server(tmp_path_factory):
     jupyter = tmp_path_factory.mktemp("jupyter")
     env = dict(os.environ, JUPYTER_CONFIG_DIR=str(jupyter / "config"), JUPYTER_DATA_DIR=str(jupyter / "data"),
                JUPYTER_RUNTIME_DIR=str(jupyter / "runtime"))
-    port = _free_port()
-    VOILA_LOG.parent.mkdir(parents=True, exist_ok=True)
-    voila = Path(sys.executable).with_name("voila")
-    with open(VOILA_LOG, "w") as log:
-        proc = subprocess.Popen([str(voila), str(ROOT / "book" / "explorer.ipynb"), "--no-browser",
-                                 "--Voila.ip=127.0.0.1", f"--port={port}", "--strip_sources=True",
-                                 f"--Voila.config_file_paths={VOILA_CONFIG}", "--debug"],
-                                cwd=str(ROOT / "book"), env=env, stdout=log, stderr=subprocess.STDOUT)
-    try:
-        # Wait for the port, not for a page: every GET of the notebook starts a kernel and runs it.
-        deadline = time.monotonic() + VOILA_START
-        while True:
-            with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), timeout=1):
-                break
-            if proc.poll() is not None:
-                pytest.fail(f"Voila exited with code {proc.returncode} before listening\n{_log_tail(VOILA_LOG)}")
-            if time.monotonic() > deadline:
-                pytest.fail(f"Voila did not listen on port {port} within {VOILA_START} s\n{_log_tail(VOILA_LOG)}")
-            time.sleep(0.2)
-        yield f"http://127.0.0.1:{port}/"
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+    yield from voila(VOILA_LOG, VOILA_START, env=env, debug=True, describe=lambda: _log_tail(VOILA_LOG))
 
 
 # The widget outputs the server put in the page: each is a JSON cell output carrying a widget-view mime bundle.

@@ -10,29 +10,18 @@
 Screenshots go to _build/screenshots/.  Run with `make test-browser`.
 """
 import contextlib
-import functools
-import http.server
 import json
-import os
 import re
-import socket
-import subprocess
-import sys
-import threading
-import time
 import urllib.parse
 from pathlib import Path
 
 import pytest
 
+from browser_support import HTML, ROOT, SHOTS, chromium, html_server, voila
+
 pytestmark = pytest.mark.browser
 
-ROOT = Path(__file__).resolve().parents[1]
-HTML = ROOT / "_build" / "html"
-SHOTS = ROOT / "_build" / "screenshots"
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
+
 EXPLORER_PAGE = "book/explorer.html"
 BEYOND_PAGE = "book/explorer_beyond.html"
 PAGE_LIMIT = 5_000_000
@@ -86,36 +75,14 @@ def test_the_explorer_page_and_the_app_show_the_same_explorers():
     assert len(LIVE_TITLES) == len(calls)
 
 
-def _free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def browser():
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"Chromium not found at {CHROMIUM}: apt-get install chromium (see README)")
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
+    yield from chromium()
 
 
 @pytest.fixture(scope="module")
 def book_server():
-    if not (HTML / EXPLORER_PAGE).exists():
-        pytest.fail(f"{HTML / EXPLORER_PAGE} missing: build the book with `make book` first")
-    port = _free_port()
-
-    class Quiet(http.server.SimpleHTTPRequestHandler):
-        def log_message(self, *args):
-            pass
-    srv = http.server.ThreadingHTTPServer(("127.0.0.1", port), functools.partial(Quiet, directory=str(HTML)))
-    threading.Thread(target=srv.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{port}"
-    srv.shutdown()
+    yield from html_server(EXPLORER_PAGE)
 
 
 def _watch(page):
@@ -298,26 +265,7 @@ def test_landing_gallery(browser, book_server):
 
 @pytest.fixture(scope="module")
 def voila_server():
-    port = _free_port()
-    voila = Path(sys.executable).with_name("voila")
-    log_path = ROOT / "_build" / "voila_static.log"
-    log = open(log_path, "w") if log_path.parent.exists() else subprocess.DEVNULL
-    proc = subprocess.Popen([str(voila), str(ROOT / "book" / "explorer.ipynb"), "--no-browser",
-                             "--Voila.ip=127.0.0.1", f"--port={port}", "--strip_sources=True",
-                             f"--Voila.config_file_paths={ROOT / 'book' / '_voila'}"],
-                            cwd=str(ROOT / "book"), stdout=log, stderr=subprocess.STDOUT)
-    deadline = time.time() + 60
-    while time.time() < deadline:          # wait for the port: every GET of the notebook starts a kernel
-        with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), timeout=1):
-            break
-        time.sleep(0.5)
-    else:
-        proc.kill()
-        pytest.fail("Voila did not start within 60 s")
-    yield f"http://127.0.0.1:{port}/"
-    proc.terminate()
-    with contextlib.suppress(subprocess.TimeoutExpired):
-        proc.wait(timeout=10)
+    yield from voila(ROOT / "_build" / "voila_static.log", 60)
 
 
 def test_voila_shows_each_explorer_once(browser, voila_server):
