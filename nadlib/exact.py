@@ -143,6 +143,20 @@ def _occupation_matrix(m, b, w, method):
     return keep, F, use_full
 
 
+def _full_band_terms(m, ts, G, method, convention, derivative):
+    """|G_j(t)|^2 on the diagonal (and its time derivative 2 Re[G_j^* dG_j/dt]), shapes (nt, 2, 2).
+
+    Where most of the band is filled in both reservoirs, `_occupation_matrix` integrates F - 1 instead of
+    F; the unitarity sum rule int J |K_j|^2 = 1 - |G_j|^2 then returns the full band's part in closed form,
+    and these are its time-dependent pieces.  G: (2, nt) from `propagator` at the times ts.
+    """
+    full = np.einsum("jt,jk->tjk", np.abs(G) ** 2, np.eye(2))
+    if not derivative:
+        return full, None
+    dG = propagator_derivative(m, ts, method, convention)
+    return full, np.einsum("jt,jk->tjk", 2 * np.real(G.conj() * dG), np.eye(2))
+
+
 def _direct(m, b, t, method, convention, derivative):
     """Z(t) (and dZ/dt) of Eq. (30) from the closed-form K_j(w, t) on `rule_for(m, b, max t)`.
 
@@ -175,13 +189,13 @@ def _direct(m, b, t, method, convention, derivative):
                 dK = -1j * G[:, None, :] - 1j * wr[None, :, None] * K
                 Xs += np.einsum("wjk,jwt,kwt->tjk", WFr, K.conj(), dK)
         if use_full:
-            Zs += np.einsum("jt,jk->tjk", 1 - np.abs(G) ** 2, np.eye(2))
+            full, dfull = _full_band_terms(m, ts, G, method, convention, derivative)
+            Zs += np.eye(2) - full
         Z[s:s + t_step] = Zs
         if derivative:
             dZs = Xs + Xs.conj().transpose(0, 2, 1)
             if use_full:
-                dG = propagator_derivative(m, ts, method, convention)
-                dZs -= np.einsum("jt,jk->tjk", 2 * np.real(G.conj() * dG), np.eye(2))
+                dZs -= dfull
             dZ[s:s + t_step] = dZs
     return Z, dZ
 
@@ -279,7 +293,8 @@ def _tail(m, b, t, method, convention, derivative):
         if use_full or derivative:
             G = propagator(m, ts, method, convention)         # (2, nt)
         if use_full:
-            T -= np.einsum("jt,jk->tjk", np.abs(G) ** 2, np.eye(2))
+            full, dfull = _full_band_terms(m, ts, G, method, convention, derivative)
+            T -= full
         tail[s:s + step] = T
         if derivative:
             Pd = np.swapaxes(B @ (-1j * z[:, :, None] * E), 1, 2)   # dP/dt
@@ -289,8 +304,7 @@ def _tail(m, b, t, method, convention, derivative):
             M = A - Y + U.conj().transpose(0, 2, 1)
             dT = M + M.conj().transpose(0, 2, 1)
             if use_full:
-                dG = propagator_derivative(m, ts, method, convention)
-                dT -= np.einsum("jt,jk->tjk", 2 * np.real(G.conj() * dG), np.eye(2))
+                dT -= dfull
             dtail[s:s + step] = dT
     return tail, dtail
 

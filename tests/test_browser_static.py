@@ -85,6 +85,14 @@ def book_server():
     yield from html_server(EXPLORER_PAGE)
 
 
+def _open(browser, book_server, page_rel):
+    """A new page at ``page_rel`` of the served book, with every request recorded (see `_watch`)."""
+    page = browser.new_page(viewport={"width": 1280, "height": 1000})
+    seen = _watch(page)
+    page.goto(f"{book_server}/{page_rel}", wait_until="networkidle")
+    return page, seen
+
+
 def _watch(page):
     """Record every request's URL and every failed request of `page`."""
     seen = dict(requests=[], failed=[])
@@ -121,9 +129,7 @@ def test_static_explorers_move_offline(browser, book_server, page_rel):
     """On the two explorer pages every explorer's first slider swaps figure and readout (so every explorer
     of the book is moved at least once); nothing leaves the machine."""
     names = EXPLORER_PAGES[page_rel]
-    page = browser.new_page(viewport={"width": 1280, "height": 1000})
-    seen = _watch(page)
-    page.goto(f"{book_server}/{page_rel}", wait_until="networkidle")
+    page, seen = _open(browser, book_server, page_rel)
     figs = page.locator("figure.static-explorer")
     assert figs.count() == len(names)
     assert [figs.nth(i).get_attribute("data-explorer") for i in range(figs.count())] == names
@@ -161,9 +167,7 @@ def test_all_explorers_have_a_static_version():
 def test_icons_drawn_by_the_web_font_without_the_fontawesome_script(browser, book_server):
     """light_pages drops the theme's 1.5 MB fontawesome.js: no page asks for it, and the theme's icons are
     still drawn, by the Font Awesome web font (a glyph of non-zero width in that font)."""
-    page = browser.new_page(viewport={"width": 1280, "height": 1000})
-    seen = _watch(page)
-    page.goto(f"{book_server}/{BEYOND_PAGE}", wait_until="networkidle")
+    page, seen = _open(browser, book_server, BEYOND_PAGE)
     assert not [u for u in seen["requests"] if u.path.endswith("fontawesome.js")]
     families = page.evaluate("() => [...document.querySelectorAll('i.fa-solid, span.fa-solid')]"
                              ".filter(e => e.getBoundingClientRect().width > 0)"
@@ -176,9 +180,7 @@ def test_icons_drawn_by_the_web_font_without_the_fontawesome_script(browser, boo
 
 def test_two_slider_explorer_indexes_frames_row_major(browser, book_server):
     """Moving the second slider of a two-slider explorer shows the frame of both values (rates)."""
-    page = browser.new_page(viewport={"width": 1280, "height": 1000})
-    seen = _watch(page)
-    page.goto(f"{book_server}/{EXPLORER_PAGE}", wait_until="networkidle")
+    page, seen = _open(browser, book_server, EXPLORER_PAGE)
     fig = page.locator("figure.static-explorer[data-explorer=rates]")
     fig.scroll_into_view_if_needed()
     page.wait_for_function("f => f.classList.contains('se-ready')", arg=fig.element_handle())
@@ -232,9 +234,7 @@ def test_explorer_pages_stay_under_5_MB(browser, book_server, page_rel):
 
 def test_folded_solution_opens(browser, book_server):
     """An exercise's solution is folded; a click on its title shows the reasoning, the code and its output."""
-    page = browser.new_page(viewport={"width": 1280, "height": 1000})
-    seen = _watch(page)
-    page.goto(f"{book_server}/book/ch3_model.html", wait_until="networkidle")
+    page, seen = _open(browser, book_server, "book/ch3_model.html")
     sol = page.locator("div.solution.dropdown").first
     sol.scroll_into_view_if_needed()
     code = sol.locator("div.cell_input").first
@@ -249,9 +249,7 @@ def test_folded_solution_opens(browser, book_server):
 
 
 def test_landing_gallery(browser, book_server):
-    page = browser.new_page(viewport={"width": 1280, "height": 1000})
-    seen = _watch(page)
-    page.goto(f"{book_server}/book/intro.html", wait_until="networkidle")
+    page, seen = _open(browser, book_server, "book/intro.html")
     cards = page.locator(".nadlib-gallery a.nadlib-gallery-card")
     assert cards.count() >= 3
     hrefs = [cards.nth(i).get_attribute("href") for i in range(cards.count())]

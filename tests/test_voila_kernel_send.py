@@ -28,16 +28,21 @@ def _load(name):
 kernel_send = _load("kernel_send")
 
 
+def _shell_pair(ctx):
+    """A kernel-side ROUTER and a client-side shell channel (DEALER) connected on a loopback port."""
+    router = ctx.socket(zmq.ROUTER)
+    port = router.bind_to_random_port("tcp://127.0.0.1")
+    dealer = ctx.socket(zmq.DEALER)
+    dealer.connect(f"tcp://127.0.0.1:{port}")
+    session = Session(key=b"test")
+    return router, session, AsyncZMQSocketChannel(dealer, session)
+
+
 async def _reply_arrives_during_send(send, wait=1.0):
     """True if the awaited reply is delivered when ``send(channel, msg)`` runs just after it reached the socket."""
     ctx = zmq.asyncio.Context()
     try:
-        router = ctx.socket(zmq.ROUTER)
-        port = router.bind_to_random_port("tcp://127.0.0.1")
-        dealer = ctx.socket(zmq.DEALER)
-        dealer.connect(f"tcp://127.0.0.1:{port}")
-        session = Session(key=b"test")
-        channel = AsyncZMQSocketChannel(dealer, session)
+        router, session, channel = _shell_pair(ctx)
         channel.send(session.msg("execute_request", {}))
         ident, *_ = await router.recv_multipart()
         waiting = asyncio.ensure_future(channel.get_msg(timeout=None))   # nbclient awaiting the execute_reply
@@ -70,13 +75,9 @@ def test_send_delivers_the_message_intact():
     async def run():
         ctx = zmq.asyncio.Context()
         try:
-            router = ctx.socket(zmq.ROUTER)
-            port = router.bind_to_random_port("tcp://127.0.0.1")
-            dealer = ctx.socket(zmq.DEALER)
-            dealer.connect(f"tcp://127.0.0.1:{port}")
-            session = Session(key=b"test")
+            router, session, channel = _shell_pair(ctx)
             msg = session.msg("comm_msg", {"comm_id": "abc", "data": {"method": "update"}})
-            kernel_send.send(AsyncZMQSocketChannel(dealer, session), msg)
+            kernel_send.send(channel, msg)
             ident, *frames = await asyncio.wait_for(router.recv_multipart(), 5)
             _, parts = session.feed_identities(frames)
             return session.deserialize(parts)     # checks the HMAC signature too
